@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "core",
     "shop",
+    "events",
     "ml",
     "recommendations",
     "pricing",
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "shop.middleware.InteractionFlushMiddleware",
+    "events.middleware.InteractionFlushMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,77 @@
+"""Write-side operations of the catalog, shared by admin, CSV import, the demo loader and the API."""
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from shop.models import SearchTerm
+
+# Weighted full-text document of a product: name (A) > brand and category (B) > description (C).
+# Kept in SQL so that one statement refreshes any number of products after bulk writes.
+_REFRESH_SQL = """
+UPDATE shop_product AS p SET
+    min_price = COALESCE(v.min_price, 0),
+    in_stock = COALESCE(v.in_stock, false),
+    search_vector =
+        setweight(to_tsvector('english', p.name), 'A') ||
+        setweight(to_tsvector('english', b.name || ' ' || c.name), 'B') ||
+        setweight(to_tsvector('english', p.description), 'C')
+FROM shop_brand b, shop_category c,
+    (SELECT p2.id AS product_id,
+            MIN(var.price) FILTER (WHERE var.is_active) AS min_price,
+            BOOL_OR(var.is_active AND var.stock_quantity > 0) AS in_stock
+       FROM shop_product p2 LEFT JOIN shop_variant var ON var.product_id = p2.id
+      WHERE {where}
+      GROUP BY p2.id) v
+WHERE p.id = v.product_id AND b.id = p.brand_id AND c.id = p.category_id
+"""
+
+
+def product_denormalised_refresh(*, product_ids: Iterable[int] | None = None) -> None:
+    """Recompute min_price, in_stock and search_vector for the given products (all if None)."""
+    with connection.cursor() as cursor:
+        if product_ids is None:
+            cursor.execute(_REFRESH_SQL.format(where="true"))
+        else:
+            ids = sorted(set(product_ids))
+            if ids:
+                cursor.execute(_REFRESH_SQL.format(where="p2.id = ANY(%s)"), [ids])
+
+
+def product_rating_refresh(*, product_ids: Iterable[int] | None = None) -> None:
+    """Recompute rating_avg and rating_count from published reviews."""
+    where, params = ("true", []) if product_ids is None else ("p.id = ANY(%s)", [sorted(set(product_ids))])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE shop_product AS p SET
+                rating_avg = COALESCE(r.avg, 0), rating_count = COALESCE(r.n, 0)
+            FROM shop_product p2 LEFT JOIN (
+                SELECT product_id, ROUND(AVG(rating)::numeric, 2) AS avg, COUNT(*) AS n
+                  FROM shop_review WHERE status = 'published' GROUP BY product_id
+            ) r ON r.product_id = p2.id
+            WHERE p.id = p2.id AND {where}
+            """,
+            params,
+        )
+
+
+@transaction.atomic
+def search_terms_refresh() -> int:
+    """Rebuild the vocabulary used for "did you mean" from active product, brand and category names."""
+    SearchTerm.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO shop_searchterm (term, frequency)
+            SELECT word, COUNT(*) FROM (
+                SELECT regexp_split_to_table(lower(name), '[^[:alnum:]]+') AS word
+                  FROM shop_product WHERE is_active
+                UNION ALL SELECT regexp_split_to_table(lower(name), '[^[:alnum:]]+') FROM shop_brand
+                UNION ALL SELECT regexp_split_to_table(lower(name), '[^[:alnum:]]+') FROM shop_category
+            ) words
+            WHERE length(word) BETWEEN 3 AND 80 AND word !~ '^[0-9]+$'
+            GROUP BY word
+            """
+        )
+        return cursor.rowcount
