@@ -51,4 +51,3 @@ class StorefrontPagination(PageNumberPagination):
         if not str(raw).isdigit() or int(raw) < 1:
             raise exceptions.ValidationError({"page": ["Must be a positive integer."]})
         return raw
-

@@ -1,10 +1,14 @@
 """Write-side operations of the catalog, shared by admin, CSV import, the demo loader and the API."""
 
+import io
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from PIL import Image, UnidentifiedImageError
 
-from shop.models import SearchTerm
+from shop.models import Product, ProductImage, SearchTerm
 
 # Weighted full-text document of a product: name (A) > brand and category (B) > description (C).
 # Kept in SQL so that one statement refreshes any number of products after bulk writes.
@@ -75,3 +79,52 @@ def search_terms_refresh() -> int:
             """
         )
         return cursor.rowcount
+
+
+THUMBNAIL_SIZES = {"thumbnail_small": 320, "thumbnail_medium": 640}
+
+
+@transaction.atomic
+def product_image_add(*, product: Product, image_file, alt_text: str = "", position: int | None = None) -> ProductImage:
+    """Store an uploaded image and its responsive thumbnails.
+
+    Thumbnails are made once here with Pillow rather than on first view (sorl/imagekit style), so a
+    page render never touches the file system or a thumbnail cache to build its <img srcset>.
+    The image is re-encoded as JPEG, which also drops anything but pixels from untrusted uploads.
+    """
+    if position is None:
+        position = product.images.count()
+    picture = _open_image(image_file)
+    image = ProductImage(product=product, alt_text=alt_text or product.name, position=position)
+    image.image.save(f"{product.pk}-{position}.jpg", _jpeg(picture, max_side=1600), save=False)
+    for field, side in THUMBNAIL_SIZES.items():
+        getattr(image, field).save(f"{product.pk}-{position}-{side}.jpg", _jpeg(picture, max_side=side), save=False)
+    image.save()
+    return image
+
+
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _open_image(image_file) -> Image.Image:
+    if getattr(image_file, "size", 0) > MAX_IMAGE_BYTES:
+        raise ValidationError({"image": "Images must be at most 8 MB."})
+    try:
+        picture = Image.open(image_file)
+        if picture.width * picture.height > MAX_IMAGE_PIXELS:
+            raise ValidationError({"image": "Images must be at most 40 megapixels."})
+        picture.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationError({"image": "Upload a valid JPEG, PNG, GIF or WebP image."}) from exc
+    if picture.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
+        raise ValidationError({"image": "Upload a valid JPEG, PNG, GIF or WebP image."})
+    return picture.convert("RGB")
+
+
+def _jpeg(picture: Image.Image, *, max_side: int) -> ContentFile:
+    copy = picture.copy()
+    copy.thumbnail((max_side, max_side))
+    buffer = io.BytesIO()
+    copy.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue())
