@@ -1,8 +1,35 @@
-"""Read-side queries of the catalog, shared by pages, API and admin."""
+"""Read-side queries of the catalog, shared by pages, API and admin.
 
+Every selector runs a fixed number of SQL queries whatever the catalog or page size: list pages
+read denormalised product columns and the first thumbnail through a subquery, and detail pages
+prefetch their related rows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Greatest
 
-from shop.models import Category
+from core.errors import NotFoundError
+from shop.filters import PRICE_BAND_BY_KEY, PRICE_BANDS, ProductFilters
+from shop.models import Brand, Category, Product, ProductAttributeValue, ProductImage, Review, Variant
+
+SEARCH_CONFIG = "english"
+MAX_PAGE_SIZE = 100
+# Minimum pg_trgm similarity for a vocabulary word to count as the intended spelling of a typo.
+TYPO_SIMILARITY = 0.35
+
+_ORDERINGS = {
+    "price": ("min_price", "id"),
+    "-price": ("-min_price", "id"),
+    "newest": ("-created_at", "-id"),
+    "rating": ("-rating_avg", "-rating_count", "id"),
+    "popularity": ("-popularity", "id"),
+}
 
 
 def category_navigation() -> list[Category]:
@@ -12,3 +39,281 @@ def category_navigation() -> list[Category]:
         categories = list(Category.objects.filter(parent__isnull=True).only("name", "slug", "path"))
         cache.set("shop:nav-categories", categories, 300)
     return categories
+
+
+def category_get(*, slug: str) -> Category:
+    category = Category.objects.select_related("parent").filter(slug=slug).first()
+    if category is None:
+        raise NotFoundError("No such category.", code="category_not_found")
+    return category
+
+
+def category_breadcrumbs(*, category: Category) -> list[Category]:
+    """The category and its ancestors, root first, in one query (from the materialised path)."""
+    slugs = category.path.split("/")
+    by_slug = {c.slug: c for c in Category.objects.filter(slug__in=slugs).only("name", "slug", "path")}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """What a product card needs: brand, category and the first thumbnail, without extra queries."""
+    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+    return queryset.select_related("brand", "category").annotate(
+        card_image=Subquery(first_image.values("thumbnail_small")[:1]),
+        card_image_medium=Subquery(first_image.values("thumbnail_medium")[:1]),
+        card_compare_at=Subquery(
+            Variant.objects.filter(product=OuterRef("pk"), is_active=True, price=OuterRef("min_price"))
+            .order_by("position")
+            .values("compare_at_price")[:1]
+        ),
+    )
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    page: Page
+    total: int
+    filters: ProductFilters
+    query_used: str = ""
+    corrected_from: str = ""
+    category: Category | None = None
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestions: list[Product] = field(default_factory=list)
+
+    @property
+    def products(self) -> list[Product]:
+        return list(self.page.object_list)
+
+
+def _filtered(filters: ProductFilters, category: Category | None, query: SearchQuery | None) -> QuerySet[Product]:
+    products = Product.objects.filter(is_active=True)
+    if category is not None:
+        products = products.filter(Q(category__path=category.path) | Q(category__path__startswith=f"{category.path}/"))
+    if query is not None:
+        products = products.filter(search_vector=query)
+    if filters.brands:
+        products = products.filter(brand__slug__in=filters.brands)
+    if filters.price_band:
+        low, high = PRICE_BAND_BY_KEY[filters.price_band]
+        products = products.filter(min_price__gte=low)
+        if high is not None:
+            products = products.filter(min_price__lt=high)
+    if filters.price_min is not None:
+        products = products.filter(min_price__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(min_price__lte=filters.price_max)
+    if filters.rating_min:
+        products = products.filter(rating_avg__gte=filters.rating_min)
+    if filters.in_stock:
+        products = products.filter(in_stock=True)
+    return products
+
+
+def search_correction(*, text: str) -> str:
+    """The query with each unknown word replaced by the closest word of the store's vocabulary.
+
+    One query: every word is matched against `SearchTerm` with pg_trgm's `%` operator (GIN index)
+    and the most similar, then most frequent, term wins. Words with no close term are kept.
+    """
+    words = [w for w in text.lower().split() if w.isalnum()][:10]
+    if not words:
+        return text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_limit(%s)", [TYPO_SIMILARITY])
+        cursor.execute(
+            """
+            SELECT DISTINCT ON (w.word) w.word, t.term
+              FROM unnest(%s::text[]) AS w(word)
+              JOIN shop_searchterm t ON t.term %% w.word
+             ORDER BY w.word, similarity(t.term, w.word) DESC, t.frequency DESC
+            """,
+            [words],
+        )
+        best = dict(cursor.fetchall())
+    return " ".join(best.get(word, word) for word in words)
+
+
+def _facets(filters: ProductFilters, category: Category | None, query: SearchQuery | None) -> dict:
+    # Each facet is counted against every filter except its own, so picking one brand still shows
+    # the counts of the other brands (disjunctive faceting, as shoppers expect).
+    def scoped(*own: str) -> QuerySet[Product]:
+        return _filtered(filters.without(*own), category, query)
+
+    if category is not None:
+        children = list(category.children.all())
+        category_rows = (
+            scoped()
+            .filter(category__in=children)
+            .values("category__slug", "category__name")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+        )
+    else:
+        category_rows = (
+            scoped("category").values("category__slug", "category__name").annotate(n=Count("id")).order_by("-n")[:20]
+        )
+    brand_rows = scoped("brands").values("brand__slug", "brand__name").annotate(n=Count("id")).order_by("-n")[:20]
+    price_counts = scoped("price_band", "price_min", "price_max").aggregate(
+        **{
+            key: Count("id", filter=Q(min_price__gte=low, **({"min_price__lt": high} if high is not None else {})))
+            for key, _label, low, high in PRICE_BANDS
+        }
+    )
+    rating_counts = scoped("rating_min").aggregate(
+        **{f"r{n}": Count("id", filter=Q(rating_avg__gte=n)) for n in (4, 3, 2, 1)}
+    )
+    stock_count = scoped("in_stock").filter(in_stock=True).count()
+
+    return {
+        "category": [
+            FacetValue(r["category__slug"], r["category__name"], r["n"], r["category__slug"] == filters.category)
+            for r in category_rows
+        ],
+        "brand": [
+            FacetValue(r["brand__slug"], r["brand__name"], r["n"], r["brand__slug"] in filters.brands)
+            for r in brand_rows
+        ],
+        "price": [
+            FacetValue(key, label, price_counts[key], key == filters.price_band)
+            for key, label, _low, _high in PRICE_BANDS
+        ],
+        "rating": [
+            FacetValue(str(n), f"{n} stars & up", rating_counts[f"r{n}"], filters.rating_min == n) for n in (4, 3, 2, 1)
+        ],
+        "in_stock": [FacetValue("1", "In stock", stock_count, filters.in_stock)],
+    }
+
+
+def product_search(*, filters: ProductFilters, page: int = 1, page_size: int = 24) -> SearchResult:
+    """Search and browse the active catalog: ranked full-text search with typo correction,
+    filters, disjunctive facets with counts, sorting and pagination.
+
+    Raises NotFoundError for an unknown category and for a page past the end.
+    """
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    category = None
+    if filters.category:
+        category = Category.objects.filter(slug=filters.category).prefetch_related("children").first()
+        if category is None:
+            raise NotFoundError("No such category.", code="category_not_found")
+
+    query_text, corrected_from, query = filters.query, "", None
+    if query_text:
+        query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
+        if not _filtered(filters, category, query).exists():
+            corrected = search_correction(text=query_text)
+            if corrected != query_text.lower():
+                query_text, corrected_from = corrected, filters.query
+                query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
+
+    products = product_cards(_filtered(filters, category, query))
+    sort = filters.sort or ("relevance" if query is not None else "popularity")
+    if sort == "relevance" and query is not None:
+        products = products.annotate(
+            rank=SearchRank(F("search_vector"), query, cover_density=True)
+            + Greatest(TrigramWordSimilarity(Value(query_text), "name"), Value(0.0)) * Value(0.5)
+        ).order_by("-rank", "-popularity", "id")
+    else:
+        products = products.order_by(*_ORDERINGS.get(sort, _ORDERINGS["popularity"]))
+
+    paginator = Paginator(products, page_size)
+    total = paginator.count
+    if page < 1 or (page > paginator.num_pages and total):
+        raise NotFoundError("That page does not exist.", code="page_not_found", details={"page": page})
+    result = SearchResult(
+        page=paginator.page(min(page, paginator.num_pages)),
+        total=total,
+        filters=filters,
+        query_used=query_text,
+        corrected_from=corrected_from,
+        category=category,
+        facets=_facets(filters, category, query),
+    )
+    if total == 0:
+        result.suggestions = product_best_sellers(category=category, limit=8)
+    return result
+
+
+def product_best_sellers(*, category: Category | None = None, limit: int = 8) -> list[Product]:
+    products = Product.objects.filter(is_active=True, in_stock=True)
+    if category is not None:
+        products = products.filter(Q(category__path=category.path) | Q(category__path__startswith=f"{category.path}/"))
+    return list(product_cards(products).order_by("-popularity", "id")[:limit])
+
+
+def product_new_arrivals(*, limit: int = 8) -> list[Product]:
+    return list(product_cards(Product.objects.filter(is_active=True)).order_by("-created_at", "-id")[:limit])
+
+
+def category_featured(*, limit: int = 6) -> list[Category]:
+    return list(Category.objects.filter(is_featured=True).order_by("position", "name")[:limit])
+
+
+def product_detail(*, slug: str) -> Product:
+    """An active product with everything its page and API detail show (5 queries)."""
+    product = (
+        Product.objects.filter(slug=slug, is_active=True)
+        .select_related("brand", "category")
+        .prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("position", "id")),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+            Prefetch(
+                "attribute_values",
+                queryset=ProductAttributeValue.objects.select_related("attribute").order_by("attribute__name"),
+            ),
+        )
+        .first()
+    )
+    if product is None:
+        raise NotFoundError("No such product.", code="product_not_found")
+    return product
+
+
+def product_rating_distribution(*, product: Product) -> list[tuple[int, int]]:
+    """(stars, count) from 5 down to 1 for published reviews."""
+    counts = dict(
+        Review.objects.filter(product=product, status=Review.Status.PUBLISHED)
+        .values_list("rating")
+        .annotate(n=Count("id"))
+    )
+    return [(stars, counts.get(stars, 0)) for stars in range(5, 0, -1)]
+
+
+def review_list(*, product: Product) -> QuerySet[Review]:
+    return Review.objects.filter(product=product, status=Review.Status.PUBLISHED).order_by("-created_at", "-id")
+
+
+def search_autocomplete(*, prefix: str, limit: int = 8) -> list[dict]:
+    """Suggestions for the search box: matching categories and brands, then products (3 queries)."""
+    prefix = " ".join(prefix.split())[:100]
+    if len(prefix) < 2:
+        return []
+    words = [w for w in "".join(c if c.isalnum() else " " for c in prefix).split() if w]
+    if not words:
+        return []
+    tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG)
+    suggestions = [
+        {"type": "category", "label": c.name, "url": c.get_absolute_url()}
+        for c in Category.objects.filter(name__icontains=prefix).order_by("name")[:3]
+    ]
+    suggestions += [
+        {"type": "brand", "label": b.name, "url": f"/search/?brand={b.slug}"}
+        for b in Brand.objects.filter(name__istartswith=prefix).order_by("name")[:2]
+    ]
+    products = (
+        Product.objects.filter(is_active=True)
+        .filter(Q(search_vector=tsquery) | Q(name__trigram_word_similar=prefix))
+        .annotate(similarity=TrigramWordSimilarity(Value(prefix), "name"))
+        .order_by("-similarity", "-popularity", "id")
+        .only("name", "slug")[: max(1, limit - len(suggestions))]
+    )
+    suggestions += [{"type": "product", "label": p.name, "url": p.get_absolute_url()} for p in products]
+    return suggestions[:limit]
