@@ -2,13 +2,15 @@
 
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from shop.models import Product, ProductImage, SearchTerm
+from shop.models import Category, PriceChange, Product, ProductImage, Review, SearchTerm, Variant
 
 # Weighted full-text document of a product: name (A) > brand and category (B) > description (C).
 # Kept in SQL so that one statement refreshes any number of products after bulk writes.
@@ -127,4 +129,81 @@ def _jpeg(picture: Image.Image, *, max_side: int) -> ContentFile:
     copy.thumbnail((max_side, max_side))
     buffer = io.BytesIO()
     copy.save(buffer, format="JPEG", quality=85, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue())
+    # Named, or Django sees a nameless (falsy) file and stores NULL width/height for the image.
+    return ContentFile(buffer.getvalue(), name="image.jpg")
+
+
+# --- Back-office operations (admin actions; the CSV import lives in shop.csv_io) --------------
+
+
+def product_image_validate(*, image_file) -> None:
+    """Check an upload exactly as product_image_add will, so a form can show the error before saving."""
+    _open_image(image_file)
+    image_file.seek(0)
+
+
+@transaction.atomic
+def product_active_set(*, product_ids: Iterable[int], is_active: bool) -> int:
+    """Activate or deactivate products; returns how many actually changed."""
+    ids = sorted(set(product_ids))
+    changed = (
+        Product.objects.filter(pk__in=ids)
+        .exclude(is_active=is_active)
+        .update(is_active=is_active, updated_at=timezone.now())
+    )
+    product_denormalised_refresh(product_ids=ids)
+    return changed
+
+
+@transaction.atomic
+def product_category_set(*, product_ids: Iterable[int], category: Category) -> int:
+    """Move products to another category; returns how many actually moved."""
+    ids = sorted(set(product_ids))
+    changed = (
+        Product.objects.filter(pk__in=ids)
+        .exclude(category=category)
+        .update(category=category, updated_at=timezone.now())
+    )
+    product_denormalised_refresh(product_ids=ids)
+    return changed
+
+
+@transaction.atomic
+def review_status_set(*, review_ids: Iterable[int], status: str) -> int:
+    """Publish, hide or queue reviews and refresh the ratings of their products."""
+    reviews = Review.objects.filter(pk__in=sorted(set(review_ids))).exclude(status=status)
+    product_ids = list(reviews.values_list("product_id", flat=True).distinct())
+    changed = reviews.update(status=status)
+    product_rating_refresh(product_ids=product_ids)
+    return changed
+
+
+def variant_price_changes_record(
+    *, changes: Iterable[tuple[Variant, Decimal]], reason: str, changed_by=None
+) -> list[PriceChange]:
+    """Append price history for each (variant, old price) whose saved price differs from the old one."""
+    now = timezone.now()
+    return PriceChange.objects.bulk_create(
+        PriceChange(
+            variant=variant,
+            old_price=old_price,
+            new_price=variant.price,
+            changed_at=now,
+            reason=reason,
+            changed_by=changed_by,
+        )
+        for variant, old_price in changes
+        if old_price != variant.price
+    )
+
+
+def category_descendant_paths_move(*, old_path: str, new_path: str) -> int:
+    """After a category's slug or parent changed, rewrite the materialised paths of its descendants."""
+    if old_path == new_path:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE shop_category SET path = %s || substr(path, %s) WHERE path LIKE %s",
+            [new_path, len(old_path) + 1, old_path.replace("_", r"\_") + "/%"],
+        )
+        return cursor.rowcount
