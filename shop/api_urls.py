@@ -1,4 +1,17 @@
+"""Routes of the catalog API, mounted at /api/v1/."""
+
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
+from shop import api
+
 router = DefaultRouter()
-urlpatterns = router.urls
+router.register("categories", api.CategoryViewSet, basename="category")
+router.register("products", api.ProductViewSet, basename="product")
+
+urlpatterns = [
+    *router.urls,
+    path("search/autocomplete/", api.AutocompleteView.as_view(), name="search-autocomplete"),
+    # Last: every other path answers with a JSON 404 in the API's error shape.
+    re_path(r"^.*/$", api.UnknownEndpointView.as_view(), name="unknown-endpoint"),
+]
