@@ -48,6 +48,20 @@ class SlugListField(forms.Field):
         return tuple(dict.fromkeys(slugs))
 
 
+class QueryFlagInput(forms.CheckboxInput):
+    """A checkbox read from a query string, where "0", "false", "no" and "off" mean unticked.
+
+    Django's CheckboxInput counts every value but "false" as ticked, so `?in_stock=0` would mean
+    "in stock only" to an API client.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, str):
+            return value.strip().lower() not in {"", "0", "false", "no", "off"}
+        return bool(value)
+
+
 @dataclass(frozen=True)
 class ProductFilters:
     query: str = ""
@@ -80,7 +94,7 @@ class ProductSearchForm(forms.Form):
         empty_value=None,
         choices=[("", "Any")] + [(str(n), f"{n} stars & up") for n in (4, 3, 2, 1)],
     )
-    in_stock = forms.BooleanField(required=False)
+    in_stock = forms.BooleanField(required=False, widget=QueryFlagInput)
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
     def clean(self):
@@ -91,15 +105,17 @@ class ProductSearchForm(forms.Form):
         return cleaned
 
     def to_filters(self, *, category: str = "") -> ProductFilters:
+        """The valid parameters as filters; invalid ones are left out (pages ignore them, the API
+        rejects the request before calling this)."""
         data = self.cleaned_data
         return ProductFilters(
-            query=data["q"] or data["search"],
-            category=category or data["category"],
-            brands=data["brand"] or (),
-            price_band=data["price"],
-            price_min=data["price_min"],
-            price_max=data["price_max"],
-            rating_min=data["rating"],
-            in_stock=data["in_stock"],
-            sort=data["sort"],
+            query=data.get("q") or data.get("search") or "",
+            category=category or data.get("category") or "",
+            brands=data.get("brand") or (),
+            price_band=data.get("price") or "",
+            price_min=data.get("price_min"),
+            price_max=data.get("price_max"),
+            rating_min=data.get("rating"),
+            in_stock=data.get("in_stock") or False,
+            sort=data.get("sort") or "",
         )

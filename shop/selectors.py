@@ -7,6 +7,7 @@ prefetch their related rows.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -123,9 +124,10 @@ def search_correction(*, text: str) -> str:
     One query: every word is matched against `SearchTerm` with pg_trgm's `%` operator (GIN index)
     and the most similar, then most frequent, term wins. Words with no close term are kept.
     """
-    words = [w for w in text.lower().split() if w.isalnum()][:10]
-    if not words:
-        return text
+    words = text.lower().split()
+    lookups = [w for w in words if w.isalnum()][:10]
+    if not lookups:
+        return " ".join(words)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_limit(%s)", [TYPO_SIMILARITY])
         cursor.execute(
@@ -135,7 +137,7 @@ def search_correction(*, text: str) -> str:
               JOIN shop_searchterm t ON t.term %% w.word
              ORDER BY w.word, similarity(t.term, w.word) DESC, t.frequency DESC
             """,
-            [words],
+            [lookups],
         )
         best = dict(cursor.fetchall())
     return " ".join(best.get(word, word) for word in words)
@@ -160,7 +162,14 @@ def _facets(filters: ProductFilters, category: Category | None, query: SearchQue
         category_rows = (
             scoped("category").values("category__slug", "category__name").annotate(n=Count("id")).order_by("-n")[:20]
         )
-    brand_rows = scoped("brands").values("brand__slug", "brand__name").annotate(n=Count("id")).order_by("-n")[:20]
+    brand_rows = list(scoped("brands").values("brand__slug", "brand__name").annotate(n=Count("id")).order_by("-n")[:20])
+    # A picked brand stays listed (count 0) when other filters leave it nothing, so it can be unticked.
+    listed = {row["brand__slug"] for row in brand_rows}
+    if missing := [slug for slug in filters.brands if slug not in listed]:
+        brand_rows += [
+            {"brand__slug": slug, "brand__name": name, "n": 0}
+            for slug, name in Brand.objects.filter(slug__in=missing).values_list("slug", "name")
+        ]
     price_counts = scoped("price_band", "price_min", "price_max").aggregate(
         **{
             key: Count("id", filter=Q(min_price__gte=low, **({"min_price__lt": high} if high is not None else {})))
@@ -210,7 +219,7 @@ def product_search(*, filters: ProductFilters, page: int = 1, page_size: int = 2
         query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
         if not _filtered(filters, category, query).exists():
             corrected = search_correction(text=query_text)
-            if corrected != query_text.lower():
+            if corrected != " ".join(query_text.lower().split()):
                 query_text, corrected_from = corrected, filters.query
                 query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
 
@@ -317,3 +326,58 @@ def search_autocomplete(*, prefix: str, limit: int = 8) -> list[dict]:
     )
     suggestions += [{"type": "product", "label": p.name, "url": p.get_absolute_url()} for p in products]
     return suggestions[:limit]
+
+
+def category_tree(*, root: Category | None = None) -> list[Category]:
+    """The whole category tree, or `root` and its descendants, depth first (siblings by position,
+    then name). Each category carries `parent_slug` and `product_count`: the active products in it
+    and in its descendants, as its page lists them (2 queries).
+    """
+    categories = Category.objects.annotate(parent_slug=F("parent__slug"))
+    products = Product.objects.filter(is_active=True)
+    if root is not None:
+        categories = categories.filter(Q(path=root.path) | Q(path__startswith=f"{root.path}/"))
+        products = products.filter(Q(category__path=root.path) | Q(category__path__startswith=f"{root.path}/"))
+    categories = list(categories)
+    direct_counts = dict(products.values_list("category").annotate(n=Count("id")).order_by())
+    by_id = {c.id: c for c in categories}
+
+    def ancestry(category: Category | None) -> list[Category]:
+        chain = []
+        while category is not None:
+            chain.append(category)
+            category = by_id.get(category.parent_id)
+        return chain[::-1]
+
+    for category in categories:
+        category.product_count = 0
+    for category in categories:
+        for ancestor in ancestry(category):
+            ancestor.product_count += direct_counts.get(category.id, 0)
+    return sorted(categories, key=lambda c: [(a.position, a.name, a.id) for a in ancestry(c)])
+
+
+def category_detail(*, slug: str) -> Category:
+    """A category as in `category_tree`, plus `subcategories`: its children, counted the same way (3 queries)."""
+    tree = category_tree(root=category_get(slug=slug))
+    category = tree[0]
+    category.subcategories = [c for c in tree if c.parent_id == category.id]
+    return category
+
+
+def product_get(*, slug: str) -> Product:
+    """An active product without its related rows (1 query), for views that need only its identity."""
+    product = Product.objects.filter(slug=slug, is_active=True).first()
+    if product is None:
+        raise NotFoundError("No such product.", code="product_not_found")
+    return product
+
+
+def variant_stock_status(*, variant: Variant) -> str:
+    """The variant's stock as shoppers see it: out_of_stock, low_stock (at most SHOP_LOW_STOCK_THRESHOLD
+    left) or in_stock."""
+    if variant.stock_quantity <= 0:
+        return "out_of_stock"
+    if variant.stock_quantity <= settings.SHOP_LOW_STOCK_THRESHOLD:
+        return "low_stock"
+    return "in_stock"

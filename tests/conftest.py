@@ -35,3 +35,9 @@ def _postgres_extensions(django_db_blocker):
     params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"]}
     with django_db_blocker.unblock(), psycopg.connect(dbname="template1", autocommit=True, **params) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.3 s per user; tests check behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
