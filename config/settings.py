@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_celery_results",
     "core",
@@ -58,7 +59,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "events.middleware.InteractionFlushMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -170,26 +170,73 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids from the first segment after it
+    # Choice sets that share a field name get explicit component names (else spectacular warns).
+    "ENUM_NAME_OVERRIDES": {
+        "TrainingRunStatusEnum": "ml.models.TrainingRun.Status",
+        "ModelVersionStatusEnum": "ml.models.ModelVersion.Status",
+    },
+    # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
+# --- Machine learning ------------------------------------------------------------------------
+# See docs/workers.md. MODEL_ROOT must be storage that every worker and web process shares (a
+# local folder on one machine; NFS or a mounted bucket across machines).
+
+MODEL_ROOT = env.path("MODEL_ROOT", default=BASE_DIR / ".local/models")
+ML_DEVICE = env.str("ML_DEVICE", default="auto")  # auto | cpu | cuda (ml.device.select_device)
+# Web processes look for a new champion at most this often (one indexed query per model kind).
+ML_CHAMPION_CHECK_SECONDS = env.float("ML_CHAMPION_CHECK_SECONDS", default=10.0)
+# Quality gate: a candidate becomes champion unless its main metric is worse than the champion's
+# by more than this fraction of the champion's value (0.02 = 2 %).
+ML_QUALITY_TOLERANCE = env.float("ML_QUALITY_TOLERANCE", default=0.02)
+# Training time limits: the soft limit fails the run cleanly, the hard one kills the worker child.
+ML_TRAINING_SOFT_TIME_LIMIT = env.int("ML_TRAINING_SOFT_TIME_LIMIT", default=2 * 3600)
+ML_TRAINING_TIME_LIMIT = ML_TRAINING_SOFT_TIME_LIMIT + 300
+# A running training that has reported no progress for this long is marked failed (worker lost).
+ML_TRAINING_STALE_SECONDS = env.int("ML_TRAINING_STALE_SECONDS", default=15 * 60)
+
 # --- Celery ----------------------------------------------------------------------------------
-# Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
+# Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server
+# (config/celery.py creates its folders). Results go to PostgreSQL (django-celery-results).
 
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    # Redis hands an unacknowledged message to another worker after the visibility timeout; it
+    # must outlast the longest training, or a running training would be delivered twice.
+    {"visibility_timeout": ML_TRAINING_TIME_LIMIT + 600}
     if REDIS_URL
     else {
         "data_folder_in": str(BASE_DIR / ".local/broker/queue"),
         "data_folder_out": str(BASE_DIR / ".local/broker/queue"),
         "processed_folder": str(BASE_DIR / ".local/broker/processed"),
+        "control_folder": str(BASE_DIR / ".local/broker/control"),
         "store_processed": False,
     }
 )
 CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True  # task name and arguments in the admin's task results
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues: `default` for light work, `gpu` for training. A GPU machine consumes only `gpu`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"ml.tasks.training_run_execute": {"queue": "gpu"}}
+# One message at a time per worker process: a long training must not hold others back.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Interaction events ----------------------------------------------------------------------
+# Shopper events are buffered in memory and written in batches after a response has been sent
+# once the buffer holds this many events or its oldest event is this many seconds old.
+
+INTERACTION_BUFFER_SIZE = env.int("INTERACTION_BUFFER_SIZE", default=50)
+INTERACTION_FLUSH_SECONDS = env.float("INTERACTION_FLUSH_SECONDS", default=2.0)
 
 # --- Email -----------------------------------------------------------------------------------
 

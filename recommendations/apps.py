@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
+
+    def ready(self) -> None:
+        from ml.kinds import register
+        from recommendations.kinds import PopularityKind
+
+        register(PopularityKind())

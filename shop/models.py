@@ -185,7 +185,7 @@ class Variant(models.Model):
         indexes = [models.Index(fields=["stock_quantity"], name="variant_stock_idx")]
 
     def __str__(self) -> str:
-        return f"{self.product.name} – {self.name}" if self.name else self.sku
+        return f"{self.product.name} - {self.name}" if self.name else self.sku
 
     @property
     def is_on_sale(self) -> bool:

@@ -1,0 +1,58 @@
+"""`python manage.py train <kind|all> [--sync]`: train models from the shell.
+
+Without --sync the runs are queued for a worker (the same service as the admin's "Retrain now")
+and their ids printed. With --sync each run trains in this process, with a progress bar.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from core.errors import ApplicationError
+from events.services import interactions_flush
+from ml import kinds, services
+from ml.models import TrainingRun
+
+
+class Command(BaseCommand):
+    help = "Train a model kind (or all kinds): queued for a worker, or in this process with --sync."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("kind", help=f"A model kind or 'all'. Known kinds: {', '.join(kinds.kind_names())}.")
+        parser.add_argument("--sync", action="store_true", help="Train here and now, with a progress bar.")
+
+    def handle(self, *args, kind: str, sync: bool, **options) -> None:
+        names = kinds.kind_names() if kind == "all" else [kind]
+        try:
+            for name in names:
+                kinds.kind_get(name)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from None
+        interactions_flush()  # events buffered by this process belong in the training data
+        failed = []
+        for name in names:
+            if not sync:
+                run = services.training_run_enqueue(kind=name, trigger=TrainingRun.Trigger.COMMAND)
+                self.stdout.write(f"Queued {name} run {run.pk}.")
+                continue
+            run = self._train_here(name)
+            if run.status == TrainingRun.Status.SUCCEEDED:
+                version = run.version
+                self.stdout.write(
+                    self.style.SUCCESS(f"{name}: run {run.pk} made v{version.number}. {version.status_reason}")
+                )
+            else:
+                failed.append(f"{name} run {run.pk}: {run.error}")
+        if failed:
+            raise CommandError("Training failed: " + "; ".join(failed))
+
+    def _train_here(self, name: str) -> TrainingRun:
+        run = services.training_run_create(kind=name, trigger=TrainingRun.Trigger.COMMAND)
+        bar = tqdm(total=100, desc=name, unit="%", bar_format="{l_bar}{bar}| {n:.0f}% [{elapsed}]", file=self.stderr)
+
+        def show(percent: float, stage: str) -> None:
+            bar.set_postfix_str(stage, refresh=False)
+            bar.update(percent - bar.n)
+
+        with bar, logging_redirect_tqdm():  # log lines print above the bar instead of breaking it
+            return services.training_run_execute(run_id=run.pk, on_progress=show)

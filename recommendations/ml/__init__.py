@@ -1,0 +1,1 @@
+"""Pure recommendation models: arrays in, arrays and metrics out. No Django imports here."""

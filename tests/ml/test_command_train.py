@@ -1,0 +1,64 @@
+"""`manage.py train <kind|all> [--sync]`."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ml.models import ModelVersion, TrainingRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sync_trains_in_process_and_reports_the_version(toy, capsys):
+    # when
+    call_command("train", "toy", "--sync")
+
+    # then
+    run = TrainingRun.objects.get()
+    out, err = capsys.readouterr()
+    assert out == f"toy: run {run.pk} made v1. Accepted: accuracy 0.5000; there is no champion yet.\n"
+    assert "100%" in err  # the progress bar
+    assert (run.trigger, run.status) == ("command", "succeeded")
+
+
+def test_without_sync_the_run_is_queued_for_a_worker(toy, capsys):
+    # when
+    call_command("train", "toy")
+
+    # then
+    run = TrainingRun.objects.get()
+    assert capsys.readouterr().out == f"Queued toy run {run.pk}.\n"
+    assert (run.status, run.trigger, len(run.task_id)) == ("queued", "command", 36)
+
+
+def test_all_queues_every_kind(toy, capsys):
+    # when
+    call_command("train", "all")
+
+    # then
+    assert sorted(TrainingRun.objects.values_list("registered_model__name", flat=True)) == ["popularity", "toy"]
+
+
+def test_an_unknown_kind_is_an_error_listing_the_kinds(toy):
+    # when
+    with pytest.raises(CommandError) as error:
+        call_command("train", "pricing")
+
+    # then
+    assert str(error.value) == "Unknown model kind 'pricing'. Known kinds: popularity, toy."
+    assert not TrainingRun.objects.exists()
+
+
+def test_a_failed_sync_training_exits_with_the_error(toy, monkeypatch):
+    # given
+    monkeypatch.setitem(toy.default_params, "fail", True)
+
+    # when
+    with pytest.raises(CommandError) as error:
+        call_command("train", "toy", "--sync")
+
+    # then
+    run = TrainingRun.objects.get()
+    assert (
+        str(error.value) == f"Training failed: toy run {run.pk}: FloatingPointError: invalid value encountered in sqrt"
+    )
+    assert ModelVersion.objects.get().status == "failed"

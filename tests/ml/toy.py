@@ -1,0 +1,63 @@
+"""A small test-only model kind for the tests of the ML platform, and a helper that trains it."""
+
+from datetime import timedelta
+
+import numpy as np
+from django.db import OperationalError
+
+from ml.kinds import ModelKind, TrainingData
+from ml.models import TrainingRun
+from ml.services import training_run_create, training_run_execute
+
+
+class ToyKind(ModelKind):
+    """A "model" that is just its `accuracy` parameter, stored as a .npy file.
+
+    `fail=True` makes fit hit a real numpy floating-point error; `transient_failures=n` makes the
+    first n fits raise the database's OperationalError, as a dropped connection would.
+    """
+
+    name = "toy"
+    title = "Toy model"
+    main_metric = "accuracy"
+    default_params = {"accuracy": 0.5, "fail": False, "transient_failures": 0}
+
+    def __init__(self):
+        self.fits = 0
+
+    def extract(self, *, params, as_of):
+        return TrainingData(
+            train=np.arange(3),
+            holdout=np.arange(2),
+            window_start=as_of - timedelta(days=1),
+            window_end=as_of,
+            row_counts={"train": 3, "holdout": 2},
+        )
+
+    def fit(self, *, data, params, device, progress):
+        self.fits += 1
+        if self.fits <= params["transient_failures"]:
+            raise OperationalError("server closed the connection unexpectedly")
+        if params["fail"]:
+            with np.errstate(invalid="raise"):
+                np.sqrt(np.array([-1.0]))
+        progress(0.5, "halfway")
+        return np.array([params["accuracy"]])
+
+    def evaluate(self, *, model, data):
+        return {"accuracy": float(model[0]), "holdout_rows": float(len(data.holdout))}
+
+    def save(self, *, model, directory):
+        np.save(directory / "weights.npy", model)
+
+    def load(self, *, directory):
+        return np.load(directory / "weights.npy", allow_pickle=False)
+
+    def baseline(self):
+        return np.array([0.0])
+
+
+def train(user=None, **params) -> TrainingRun:
+    """Create a toy run and execute it in process, as `train toy --sync` does."""
+    run = training_run_create(kind="toy", trigger=TrainingRun.Trigger.COMMAND, requested_by=user, params=params)
+    return training_run_execute(run_id=run.pk)
