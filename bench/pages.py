@@ -104,7 +104,7 @@ def main() -> None:
     if have < args.products:
         if have:
             raise SystemExit(f"The bench database has {have} products, fewer than {args.products}; drop it first.")
-        call_command("load_demo_store", "--scale", "bench", "--products", str(args.products), "--seed", "1")
+        call_command("load_demo_store", "--scale", "medium", "--products", str(args.products), "--seed", "1")
     call_command("collectstatic", "--noinput", verbosity=0)
 
     rng = random.Random(args.seed)

@@ -9,7 +9,7 @@ import json
 import random
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -78,9 +78,14 @@ class DemoLoadResult:
     seconds: float
 
 
-def demo_store_build(*, scale: str, seed: int, now: datetime, progress: bool = False) -> DemoStore:
-    """Generate the demo store as plain data: the same scale, seed and `now` always give the same store."""
-    plan = _scale(scale)
+def demo_store_build(
+    *, scale: str, seed: int, now: datetime, progress: bool = False, products: int | None = None
+) -> DemoStore:
+    """Generate the demo store as plain data: the same scale, seed and `now` always give the same store.
+
+    `products` overrides the scale's catalog size (the page benchmark uses 50,000).
+    """
+    plan = _scale(scale, products=products)
     timeline = Timeline(now=now, days=plan.days)
     with _bar("Inventing products", plan.products, progress) as bar:
         catalog = catalog_build(scale=plan, rng=random.Random(f"{seed}:catalog"), progress=bar.update)
@@ -99,7 +104,12 @@ def demo_store_build(*, scale: str, seed: int, now: datetime, progress: bool = F
 
 
 def demo_store_load(
-    *, scale: str = "small", seed: int = DEFAULT_SEED, if_empty: bool = False, progress: bool = False
+    *,
+    scale: str = "small",
+    seed: int = DEFAULT_SEED,
+    if_empty: bool = False,
+    progress: bool = False,
+    products: int | None = None,
 ) -> DemoLoadResult:
     """Load the demo store into an empty catalog, in one transaction.
 
@@ -107,7 +117,7 @@ def demo_store_load(
     without it, that is an ApplicationError, so two stores are never mixed.
     """
     started = time.monotonic()
-    _scale(scale)
+    _scale(scale, products=products)
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Held until commit: a second loader waits here, then finds the catalog full.
@@ -124,7 +134,7 @@ def demo_store_load(
                 code="catalog_not_empty",
                 details=existing,
             )
-        store = demo_store_build(scale=scale, seed=seed, now=timezone.localtime(), progress=progress)
+        store = demo_store_build(scale=scale, seed=seed, now=timezone.localtime(), progress=progress, products=products)
         _usernames_check(store.customers)
         counts = _Writer(store, progress=progress).write()
     # Measured after the commit, which runs the deferred foreign-key checks of every row written.
@@ -134,12 +144,20 @@ def demo_store_load(
     )
 
 
-def _scale(name: str) -> Scale:
+def _scale(name: str, *, products: int | None = None) -> Scale:
     if name not in SCALES:
         raise ApplicationError(
             f"Unknown scale {name!r}; choose one of {', '.join(SCALES)}.", code="unknown_scale", details={"scale": name}
         )
-    return SCALES[name]
+    if products is None:
+        return SCALES[name]
+    if not 20 <= products <= 1_000_000:
+        raise ApplicationError(
+            "The number of products must be between 20 and 1,000,000.",
+            code="invalid_products",
+            details={"products": products},
+        )
+    return replace(SCALES[name], products=products)
 
 
 def _usernames_check(customers: list[CustomerPlan]) -> None:

@@ -1,4 +1,4 @@
-"""`manage.py load_demo_store [--scale small|medium|large] [--seed N] [--if-empty]` (run by `make run`).
+"""`manage.py load_demo_store [--scale small|medium|large] [--seed N] [--products N] [--if-empty]` (run by `make run`).
 
 Loads a deterministic demo store (catalog, customers, orders, reviews, browsing events) into an
 empty catalog. docs/demo-data.md describes what it generates.
@@ -25,12 +25,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED}).")
         parser.add_argument(
+            "--products", type=int, help="Override the scale's number of products (e.g. 50000 for the benchmark)."
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing (and succeed) if the catalog already has data."
         )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, verbosity: int, **options):
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, products: int | None, verbosity: int, **options):
         try:
-            result = demo_store_load(scale=scale, seed=seed, if_empty=if_empty, progress=verbosity > 0)
+            result = demo_store_load(
+                scale=scale, seed=seed, if_empty=if_empty, progress=verbosity > 0, products=products
+            )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if not result.loaded:
