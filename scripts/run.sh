@@ -5,8 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DEBUG=${DEBUG:-true}
-export PORT=${PORT:-8000} WEB_PORT=${PORT:-8000}
+# Local development settings live in a git-ignored .env, written once with a random SECRET_KEY, so
+# that `manage.py` commands typed by hand later see the same settings as this script.
+if [ ! -f .env ]; then
+  key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
+  printf '# Written by `make run` for local development; see .env.example.\nDEBUG=true\nSECRET_KEY=%s\n' "$key" > .env
+  chmod 600 .env
+  echo "==> Wrote .env for local development (DEBUG=true)"
+fi
+export DEBUG=${DEBUG:-true} PORT=${PORT:-8000} WEB_PORT=${PORT:-8000}
 export LOCAL_PG_PORT=${LOCAL_PG_PORT:-54320}
 
 make --no-print-directory setup

@@ -209,51 +209,6 @@ class PriceChange(models.Model):
         return f"{self.variant_id}: {self.old_price} -> {self.new_price}"
 
 
-class Order(models.Model):
-    """A placed order. Prices are frozen into its lines; the buying-flow issue extends it."""
-
-    class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "Pending payment"
-        PAID = "paid", "Paid"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-
-    number = models.CharField(max_length=20, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
-    )
-    email = models.EmailField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
-    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
-    shipping = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="order_user_idx")]
-
-    def __str__(self) -> str:
-        return self.number
-
-
-class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey(Variant, null=True, on_delete=models.SET_NULL, related_name="order_lines")
-    product_name = models.CharField(max_length=200)
-    sku = models.CharField(max_length=64)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    line_total = models.DecimalField(max_digits=12, decimal_places=2)
-
-    def __str__(self) -> str:
-        return f"{self.quantity} x {self.sku}"
-
-
 class Review(models.Model):
     """A customer's review of a product: one per customer and product."""
 

@@ -1,9 +1,7 @@
 """Fixtures shared by the whole suite."""
 
-import psycopg
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
 
 @pytest.fixture(autouse=True)
@@ -22,19 +20,6 @@ def _discard_buffered_interactions():
     interactions_discard()
     yield
     interactions_discard()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _postgres_extensions(django_db_blocker):
-    """Install pg_trgm into template1 before the test database is created from it.
-
-    The suite builds tables from the models (--no-migrations), so the extension that migration
-    shop.0001 would install is missing and the trigram indexes could not be created.
-    """
-    db = connection.settings_dict
-    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"]}
-    with django_db_blocker.unblock(), psycopg.connect(dbname="template1", autocommit=True, **params) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 @pytest.fixture(autouse=True)

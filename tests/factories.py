@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from orders.models import Order, OrderLine
 from shop import models
 
 
@@ -81,12 +82,12 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 class OrderFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Order
+        model = Order
 
     number = factory.Sequence(lambda n: f"SF-{n:07d}")
     user = factory.SubFactory(UserFactory)
     email = factory.LazyAttribute(lambda o: o.user.email)
-    status = models.Order.Status.PAID
+    status = Order.Status.PAID
     subtotal = Decimal("19.99")
     total = Decimal("19.99")
     created_at = factory.LazyFunction(timezone.now)
@@ -94,7 +95,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.OrderLine
+        model = OrderLine
 
     order = factory.SubFactory(OrderFactory)
     variant = factory.SubFactory(VariantFactory)

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from core.errors import ApplicationError
 from events.models import Interaction
 from events.services import daily_variant_stats_rebuild
+from orders.models import Order, OrderLine
 from shop.demo import images, vocabulary
 from shop.demo.catalog import (
     IMAGE_COLOURS,
@@ -37,8 +38,6 @@ from shop.models import (
     Attribute,
     Brand,
     Category,
-    Order,
-    OrderLine,
     PriceChange,
     Product,
     ProductAttributeValue,

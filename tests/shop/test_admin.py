@@ -18,7 +18,6 @@ from tests.factories import (
     AttributeFactory,
     BrandFactory,
     CategoryFactory,
-    OrderLineFactory,
     ProductFactory,
     ReviewFactory,
     VariantFactory,
@@ -138,7 +137,6 @@ def test_every_back_office_page_loads_for_staff(admin_client):
     product = _product(image=True)
     ProductAttributeValue.objects.create(product=product, attribute=AttributeFactory(), value_text="Oak")
     review = ReviewFactory(product=product)
-    line = OrderLineFactory(variant=product.variants.get())
     variant = product.variants.get()
     variant.price = Decimal("17.00")
     variant.save()
@@ -153,7 +151,6 @@ def test_every_back_office_page_loads_for_staff(admin_client):
         "attribute": product.attribute_values.get().attribute_id,
         "review": review.pk,
         "pricechange": change.pk,
-        "order": line.order_id,
     }
 
     # Then every list and every change page answers 200, and so do the add pages that exist
@@ -165,15 +162,8 @@ def test_every_back_office_page_loads_for_staff(admin_client):
     assert admin_client.get(IMPORT).status_code == 200
 
 
-def test_price_history_and_orders_cannot_be_added_or_edited(admin_client):
-    line = OrderLineFactory()
-
+def test_price_history_cannot_be_added(admin_client):
     assert admin_client.get(reverse("admin:shop_pricechange_add")).status_code == 403
-    assert admin_client.get(reverse("admin:shop_order_add")).status_code == 403
-    response = admin_client.post(reverse("admin:shop_order_change", args=[line.order_id]), {"email": "x@example.com"})
-    assert response.status_code == 403
-    line.order.refresh_from_db()
-    assert line.order.email != "x@example.com"
 
 
 def test_non_staff_users_are_sent_to_the_login_page(client, django_user_model):

@@ -23,9 +23,10 @@ from django.test import override_settings
 
 from core.errors import ApplicationError
 from events.models import DailyVariantStats, Interaction
+from orders.models import Order
 from shop.demo import vocabulary
 from shop.demo.loader import demo_store_build, demo_store_load
-from shop.models import Attribute, Brand, Category, Order, PriceChange, Product, Review, SearchTerm, Variant
+from shop.models import Attribute, Brand, Category, PriceChange, Product, Review, SearchTerm, Variant
 from tests.factories import UserFactory
 
 NOW = datetime(2026, 3, 14, 15, 30, tzinfo=ZoneInfo("Europe/London"))

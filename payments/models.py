@@ -1,0 +1,53 @@
+"""Money movements of an order through a payment gateway: authorisations, captures and refunds."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from orders.models import Order
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        AUTHORIZED = "authorized", "Authorised"
+        CAPTURED = "captured", "Captured"
+        FAILED = "failed", "Failed"
+        VOIDED = "voided", "Voided"
+        REFUNDED = "refunded", "Refunded"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    gateway = models.CharField(max_length=40)
+    reference = models.CharField(max_length=100, blank=True, help_text="The gateway's transaction id.")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.reference or self.pk} {self.status} {self.amount}"
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reference = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} of {self.payment_id}"
