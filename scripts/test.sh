@@ -15,6 +15,6 @@ trap cleanup EXIT INT TERM
 
 PG_FSYNC=off scripts/pg.sh start "$cluster/data" "$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/storefront"
-export DEBUG=true SECRET_KEY=test-only-secret-key MEDIA_ROOT="$cluster/media"
+export DJANGO_READ_DOT_ENV=false DEBUG=true SECRET_KEY=test-only-secret-key MEDIA_ROOT="$cluster/media"
 unset REDIS_URL
 .venv/bin/python -m pytest -p no:cacheprovider "$@"

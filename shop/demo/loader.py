@@ -446,17 +446,21 @@ class _Writer:
     ) -> None:
         """COPY rows into the model's table; columns not given get the model field's default.
 
-        Filling defaults keeps the loader working when another feature adds a column with a
-        default to one of these tables; a NULL-able column without a default stays NULL.
+        Filling defaults keeps the loader working when another feature adds a column to one of
+        these tables: an explicit default, the empty value of a NOT NULL text column, or "now"
+        for auto_now timestamps. A NULL-able column without a default stays NULL.
         """
         name = name or str(model._meta.verbose_name_plural)
         fixed, per_row = [], []
+        now = timezone.now()
         for field in model._meta.concrete_fields:
-            if field.column in columns or field.primary_key or not field.has_default():
+            if field.column in columns or field.primary_key:
                 continue
-            if callable(field.default):
+            if field.has_default() and callable(field.default):
                 per_row.append(field)
-            else:
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                fixed.append((field.column, now))
+            elif field.has_default() or (not field.null and field.get_default() is not None):
                 fixed.append((field.column, field.get_db_prep_save(field.get_default(), connection)))
         all_columns = [*columns, *(column for column, _ in fixed), *(field.column for field in per_row)]
         fixed_values = tuple(value for _, value in fixed)
