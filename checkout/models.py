@@ -42,10 +42,40 @@ class CartLine(models.Model):
 
     class Meta:
         ordering = ["added_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["cart", "variant"], name="unique_cart_variant")]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="unique_cart_variant"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=99), name="cartline_quantity_1_to_99"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.variant_id}"
+
+    # What the cart page and API show; they read the variant and product loaded with the line.
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.variant.price
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.variant.price * self.quantity
+
+    @property
+    def price_changed(self) -> bool:
+        """The price differs from the one the shopper saw when adding the line."""
+        return self.variant.price != self.price_when_added
+
+    @property
+    def is_available(self) -> bool:
+        """The variant is still sold (it and its product are active)."""
+        return self.variant.is_active and self.variant.product.is_active
+
+    @property
+    def exceeds_stock(self) -> bool:
+        """Stock fell below the quantity since the line was added ("Only N left")."""
+        return self.quantity > self.variant.stock_quantity
 
 
 class ShippingMethod(models.Model):

@@ -5,6 +5,7 @@ Everything that differs between a laptop and production comes from the environme
 PostgreSQL cluster that `make db` starts under `.local/` (see scripts/pg.sh).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -12,7 +13,8 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if env.bool("DJANGO_READ_DOT_ENV", default=True):  # the test runner turns it off
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core ------------------------------------------------------------------------------------
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_celery_results",
+    "django_countries",
+    "axes",
     "core",
     "shop",
     "events",
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its response
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,16 +111,49 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "storefront"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Anonymous catalog pages are served from the cache for this long (core/page_cache.py); 0 disables.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 
 # --- Auth ------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Email first: customers' username is their email, and "too similar to the email" is what they can act on.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name", "username")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "shop:home"
+
+# --- Accounts --------------------------------------------------------------------------------
+# Customers sign in with their email; staff and older accounts may use their username
+# (accounts.backends). django-axes counts failed logins per (username, client IP) and locks that
+# pair out for AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT failures: on the website, the API and the
+# admin alike. The client IP is REMOTE_ADDR; behind a reverse proxy every client shares the proxy's
+# address and the lockout becomes per username, which is stricter, never weaker.
+
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # first: refuses a locked-out client before any password check
+    "accounts.backends.EmailOrUsernameBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only: no record of every customer's successful logins
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 3600)  # seconds a reset link works
+# Sessions last two weeks and survive closing the browser, so a guest's cart does too. Logging in
+# rotates the session key (Django's login()), and changing the password ends the other sessions.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation and money ----------------------------------------------------------
 
@@ -179,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TrainingRunStatusEnum": "ml.models.TrainingRun.Status",
         "ModelVersionStatusEnum": "ml.models.ModelVersion.Status",
+        "OrderStatusEnum": "orders.models.Order.Status",
     },
     # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -242,10 +281,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 INTERACTION_BUFFER_SIZE = env.int("INTERACTION_BUFFER_SIZE", default=50)
 INTERACTION_FLUSH_SECONDS = env.float("INTERACTION_FLUSH_SECONDS", default=2.0)
 
+# --- Checkout and payments -------------------------------------------------------------------
+# The payment gateway class (payments.gateways). The built-in TestGateway behaves like providers'
+# test modes (4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines, 4000 0000 0000 0119 fails
+# as a network error); a real provider is a new PaymentGateway subclass named here.
+
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.TestGateway")
+
 # --- Email -----------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@storefront.example")
+
+# --- Orders --------------------------------------------------------------------------------
+# Guest order lookups (number + email) allowed per client IP, counted in the cache by
+# django-ratelimit, against enumeration of order numbers. The IP is REMOTE_ADDR unless
+# RATELIMIT_IP_META_KEY names another request header (behind a reverse proxy, e.g. HTTP_X_REAL_IP;
+# otherwise every visitor shares the proxy's address and so its limit).
+
+ORDERS_LOOKUP_RATE = env.str("ORDERS_LOOKUP_RATE", default="10/10m")
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 # --- Security (production defaults whenever DEBUG is off) ------------------------------------
 

@@ -9,9 +9,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/ml/", include("ml.urls")),  # before shop's API, whose last route answers every other path
+    path("api/v1/", include("orders.api_urls")),
+    path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("checkout.api_urls")),
     path("api/v1/", include("shop.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("orders.urls")),
+    path("account/", include("accounts.urls")),
+    path("", include("checkout.urls")),
     path("", include("shop.urls")),
 ]
 

@@ -20,3 +20,9 @@ class NotFoundError(ApplicationError):
 
     def __init__(self, message: str = "Not found.", *, code: str = "not_found", details=None):
         super().__init__(message, code=code, details=details)
+
+
+class PermissionDeniedError(ApplicationError):
+    """The caller is known but this business rule does not allow them (e.g. reviewing an unbought product)."""
+
+    status_code = 403

@@ -55,6 +55,12 @@ class Order(models.Model):
             models.Index(fields=["status", "-created_at"], name="order_status_idx"),
             models.Index(fields=["email"], name="order_email_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_total__gte=0, refunded_total__lte=models.F("total")),
+                name="order_refunded_within_total",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -70,6 +76,15 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
     refunded_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_quantity__lte=models.F("quantity")),
+                name="orderline_refunded_within_quantity",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"

@@ -33,9 +33,22 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__gte=0, refunded_amount__lte=models.F("amount")),
+                name="payment_refunded_within_amount",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.reference or self.pk} {self.status} {self.amount}"
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        """What can still be refunded: the captured amount less refunds (nothing unless captured)."""
+        captured = self.status in (self.Status.CAPTURED, self.Status.PARTIALLY_REFUNDED)
+        return self.amount - self.refunded_amount if captured else Decimal("0.00")
 
 
 class Refund(models.Model):
@@ -48,6 +61,7 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:
         return f"Refund {self.amount} of {self.payment_id}"

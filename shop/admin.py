@@ -36,6 +36,7 @@ from shop.models import (
     ProductImage,
     Review,
     Variant,
+    WishlistItem,
 )
 
 MAX_ERRORS_SHOWN = 500
@@ -411,11 +412,13 @@ class AttributeAdmin(admin.ModelAdmin):
 class ReviewAdmin(admin.ModelAdmin):
     """Moderation: publishing or hiding goes through services.review_status_set (refreshes ratings)."""
 
-    list_display = ["title", "product", "rating", "status", "author_name", "created_at"]
+    list_display = ["title", "product", "rating", "status", "author_name", "helpful_count", "created_at"]
     list_filter = ["status", "rating"]
     list_select_related = ["product"]
     search_fields = ["title", "body", "author_name", "product__name"]
     raw_id_fields = ["product", "user"]
+    # Votes are counted by services.review_vote_helpful; edits by authors stamp updated_at.
+    readonly_fields = ["helpful_count", "updated_at"]
     date_hierarchy = "created_at"
     actions = ["publish", "hide"]
 
@@ -446,6 +449,26 @@ class ReviewAdmin(admin.ModelAdmin):
         product_ids = list(queryset.values_list("product_id", flat=True))
         super().delete_queryset(request, queryset)
         services.product_rating_refresh(product_ids=product_ids)
+
+
+@admin.register(WishlistItem)
+class WishlistItemAdmin(admin.ModelAdmin):
+    """Customers' wishlists, read-only: what shoppers save is theirs to change, staff only look."""
+
+    list_display = ["product", "user", "was_in_stock", "created_at"]
+    list_filter = ["was_in_stock"]
+    list_select_related = ["product", "user"]
+    search_fields = ["product__name", "user__username", "user__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PriceChange)

@@ -1,15 +1,17 @@
-"""Read API of the catalog: categories, product search and detail, reviews, autocomplete.
+"""Catalog API: categories, product search and detail, reviews, autocomplete; plus the shopper's
+writes here: reviewing bought products, helpful votes and the wishlist.
 
-Views only parse the query string, call one selector and serialize the result, so the API shows
-exactly what the website shows. Query parameters of the product list are validated by the same
-`ProductSearchForm` as the pages; here any invalid one is a 400 instead of being ignored.
+Views only parse the request, call one selector or service and serialize the result, so the API
+shows and does exactly what the website does. Query parameters of the product list are validated
+by the same `ProductSearchForm` as the pages; here any invalid one is a 400 instead of being ignored.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,16 +22,23 @@ from core.api import (
     error_example,
     error_response,
 )
-from shop import selectors
+from events.models import Interaction
+from shop import selectors, services
 from shop.filters import PRICE_BANDS, SORT_CHOICES, ProductSearchForm
 from shop.serializers import (
     AutocompleteQuerySerializer,
     AutocompleteResponseSerializer,
     CategoryDetailSerializer,
     CategorySerializer,
+    OwnReviewSerializer,
     ProductDetailSerializer,
     ProductSearchResponseSerializer,
+    ReviewHelpfulSerializer,
+    ReviewListQuerySerializer,
     ReviewSerializer,
+    ReviewWriteSerializer,
+    WishlistAddSerializer,
+    WishlistItemSerializer,
 )
 
 # Slugs as Django's SlugField accepts them; any other path segment falls through to `UnknownEndpointView`.
@@ -100,6 +109,28 @@ _EXAMPLE_CARD = {
     "thumbnail": "https://shop.example/media/products/thumbs/42-0-320.jpg",
 }
 _NOT_FOUND_PRODUCT = error_example("Unknown product", code="product_not_found", message="No such product.")
+_NOT_FOUND_REVIEW = error_example("Unknown review", code="review_not_found", message="No such review.")
+_NOT_AUTHENTICATED = error_example(
+    "Not signed in", code="not_authenticated", message="Authentication credentials were not provided."
+)
+_INVALID_REVIEW = error_example(
+    "Bad fields",
+    code="invalid",
+    message="The request has invalid fields.",
+    details={"rating": ["Ensure this value is less than or equal to 5."], "title": ["This field may not be blank."]},
+)
+_EXAMPLE_OWN_REVIEW = {
+    "id": 3,
+    "author_name": "Ana P.",
+    "rating": 5,
+    "title": "Great grip",
+    "body": "Held on wet rocks.",
+    "created_at": "2026-05-01T09:30:00+01:00",
+    "helpful_count": 0,
+    "product": "trail-runner-2",
+    "status": "published",
+    "updated_at": None,
+}
 
 
 class CategoryViewSet(viewsets.ViewSet):
@@ -337,11 +368,20 @@ class ProductViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="List a product's reviews",
-        description="Published reviews, newest first.",
-        parameters=[PRODUCT_SLUG],
+        description="Published reviews, newest first unless `sort` says otherwise, optionally of one star rating.",
+        parameters=[PRODUCT_SLUG, ReviewListQuerySerializer],
         responses={
             200: ReviewSerializer(many=True),
-            400: error_response("Invalid `page` or `page_size`.", INVALID_PAGE_EXAMPLE),
+            400: error_response(
+                "Invalid `page`, `page_size`, `sort` or `rating`.",
+                INVALID_PAGE_EXAMPLE,
+                error_example(
+                    "Bad rating",
+                    code="invalid",
+                    message="The request has invalid fields.",
+                    details={"rating": ["Ensure this value is less than or equal to 5."]},
+                ),
+            ),
             404: error_response(
                 "No active product has that slug, or the page is past the end.",
                 _NOT_FOUND_PRODUCT,
@@ -368,10 +408,240 @@ class ProductViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get"])
     def reviews(self, request, slug):
+        params = ReviewListQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
         product = selectors.product_get(slug=slug)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.review_list(product=product), request, view=self)
+        reviews = selectors.review_list(product=product, **params.validated_data)
+        page = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Review a product you bought",
+        description=(
+            "Verified buyers only: the customer must have bought one of the product's variants in an order that is "
+            "paid, shipped, delivered or partially refunded. One review per customer and product (edit it with "
+            "`PATCH /api/v1/reviews/{id}/`). Published at once; the product's `rating_avg` and `rating_count` "
+            "follow. Text is stored and returned as typed: it is plain text, so clients must escape it for HTML."
+        ),
+        parameters=[PRODUCT_SLUG],
+        request=ReviewWriteSerializer,
+        responses={
+            201: OwnReviewSerializer,
+            400: error_response(
+                "Invalid fields, or the customer already reviewed this product.",
+                _INVALID_REVIEW,
+                error_example(
+                    "Already reviewed",
+                    code="already_reviewed",
+                    message="You have already reviewed this product; edit your review instead.",
+                ),
+            ),
+            403: error_response(
+                "Not signed in, or not a verified buyer of the product.",
+                _NOT_AUTHENTICATED,
+                error_example(
+                    "Not a verified buyer",
+                    code="not_verified_buyer",
+                    message="Only customers who bought this product can review it.",
+                ),
+            ),
+            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[
+            OpenApiExample(
+                "New review",
+                request_only=True,
+                value={"rating": 5, "title": "Great grip", "body": "Held on wet rocks."},
+            ),
+            OpenApiExample("Published review", response_only=True, status_codes=["201"], value=_EXAMPLE_OWN_REVIEW),
+        ],
+    )
+    @reviews.mapping.post
+    def review_create(self, request, slug):
+        data = ReviewWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = selectors.product_get(slug=slug)
+        review = services.review_create(
+            user=request.user, product=product, source=Interaction.Source.API, **data.validated_data
+        )
+        return Response(OwnReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+REVIEW_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The review's id, as in its `id` field."
+)
+
+
+class ReviewViewSet(viewsets.ViewSet):
+    """Customers' own reviews: edit one, or vote someone else's review helpful."""
+
+    permission_classes = [IsAuthenticated]
+    # At most 18 digits so that every id fits PostgreSQL's bigint; anything else is the API's JSON 404.
+    lookup_value_regex = "[0-9]{1,18}"
+
+    @extend_schema(
+        summary="Edit your review",
+        description=(
+            "Only its author can edit a review; anyone else's review answers 404 as if it did not exist. Give any "
+            "of `rating`, `title` and `body`. The moderation status stays as it is."
+        ),
+        parameters=[REVIEW_ID],
+        request=ReviewWriteSerializer(partial=True),
+        responses={
+            200: OwnReviewSerializer,
+            400: error_response("Invalid or unknown fields.", _INVALID_REVIEW),
+            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            404: error_response("No review of yours has that id.", _NOT_FOUND_REVIEW),
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[
+            OpenApiExample("Change the rating", request_only=True, value={"rating": 4}),
+            OpenApiExample(
+                "Edited review",
+                response_only=True,
+                value={**_EXAMPLE_OWN_REVIEW, "rating": 4, "updated_at": "2026-05-03T18:00:00+01:00"},
+            ),
+        ],
+    )
+    def partial_update(self, request, pk):
+        data = ReviewWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        review = selectors.review_get_own(review_id=int(pk), user=request.user)
+        review = services.review_update(review=review, user=request.user, **data.validated_data)
+        return Response(OwnReviewSerializer(review).data)
+
+    @extend_schema(
+        summary="Vote a review helpful",
+        description=(
+            "Counts the signed-in customer's vote once: voting again changes nothing and answers the same. Not on "
+            "one's own review. Hidden or pending reviews answer 404."
+        ),
+        parameters=[REVIEW_ID],
+        request=None,
+        responses={
+            200: ReviewHelpfulSerializer,
+            400: error_response(
+                "The review is the customer's own.",
+                error_example("Own review", code="own_review", message="You cannot vote on your own review."),
+            ),
+            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            404: error_response("No published review has that id.", _NOT_FOUND_REVIEW),
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[OpenApiExample("Counted", response_only=True, value={"id": 3, "helpful_count": 5})],
+    )
+    @action(detail=True, methods=["post"])
+    def helpful(self, request, pk):
+        review = selectors.review_get_published(review_id=int(pk))
+        review = services.review_vote_helpful(review=review, user=request.user)
+        return Response(ReviewHelpfulSerializer(review).data)
+
+
+_EXAMPLE_WISHLIST_ITEM = {
+    **_EXAMPLE_CARD,
+    "in_stock": True,
+    "added_at": "2026-04-20T10:15:00+01:00",
+    "back_in_stock": True,
+}
+WISHLIST_PRODUCT_SLUG = OpenApiParameter(
+    "product_slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="Slug of the wishlisted product.",
+)
+
+
+class WishlistViewSet(viewsets.ViewSet):
+    """The signed-in customer's wishlist."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_field = "product_slug"
+    lookup_value_regex = SLUG_REGEX
+    pagination_class = StorefrontPagination
+
+    @extend_schema(
+        summary="List your wishlist",
+        description=(
+            "Wishlisted active products, most recently added first, as product cards with `added_at` and "
+            "`back_in_stock`: the product was out of stock when it was added and is in stock now."
+        ),
+        responses={
+            200: WishlistItemSerializer(many=True),
+            400: error_response("Invalid `page` or `page_size`.", INVALID_PAGE_EXAMPLE),
+            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            404: error_response(
+                "The page is past the end.",
+                error_example("Page past the end", code="not_found", message="Invalid page."),
+            ),
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[
+            OpenApiExample(
+                "Wishlist item", description="One item of the page.", response_only=True, value=_EXAMPLE_WISHLIST_ITEM
+            )
+        ],
+    )
+    def list(self, request):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.wishlist_for_user(user=request.user), request, view=self)
+        return paginator.get_paginated_response(
+            WishlistItemSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary="Add a product to your wishlist",
+        description="Idempotent: 201 when the product was added, 200 when it already was on the wishlist.",
+        request=WishlistAddSerializer,
+        responses={
+            200: WishlistItemSerializer,
+            201: WishlistItemSerializer,
+            400: error_response(
+                "Invalid or unknown fields.",
+                error_example(
+                    "Missing product",
+                    code="invalid",
+                    message="The request has invalid fields.",
+                    details={"product": ["This field is required."]},
+                ),
+            ),
+            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[
+            OpenApiExample("Add", request_only=True, value={"product": "trail-runner-2"}),
+            OpenApiExample("Added", response_only=True, status_codes=["201"], value=_EXAMPLE_WISHLIST_ITEM),
+            OpenApiExample("Already there", response_only=True, status_codes=["200"], value=_EXAMPLE_WISHLIST_ITEM),
+        ],
+    )
+    def create(self, request):
+        data = WishlistAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = selectors.product_get(slug=data.validated_data["product"])
+        _item, created = services.wishlist_add(user=request.user, product=product, source=Interaction.Source.API)
+        item = selectors.wishlist_for_user(user=request.user).get(pk=product.pk)
+        return Response(
+            WishlistItemSerializer(item, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary="Remove a product from your wishlist",
+        description="Idempotent: 204 whether or not the product was on the wishlist.",
+        parameters=[WISHLIST_PRODUCT_SLUG],
+        responses={
+            204: None,
+            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
+            429: THROTTLED_RESPONSE,
+        },
+    )
+    def destroy(self, request, product_slug):
+        services.wishlist_remove(user=request.user, product=selectors.product_get(slug=product_slug))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AutocompleteView(APIView):

@@ -8,6 +8,8 @@ from shop import api
 router = DefaultRouter()
 router.register("categories", api.CategoryViewSet, basename="category")
 router.register("products", api.ProductViewSet, basename="product")
+router.register("reviews", api.ReviewViewSet, basename="review")
+router.register("wishlist", api.WishlistViewSet, basename="wishlist")
 
 urlpatterns = [
     *router.urls,

@@ -224,8 +224,9 @@ class Review(models.Model):
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=5000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    helpful_count = models.PositiveIntegerField(default=0)
+    helpful_count = models.PositiveIntegerField(default=0, help_text="Customers who found it helpful (ReviewVote).")
     created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="When its author last edited it.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -250,3 +251,37 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class ReviewVote(models.Model):
+    """A customer found a review helpful. One per customer and review; `Review.helpful_count` counts them."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "user"], name="unique_review_vote")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} found review {self.review_id} helpful"
+
+
+class WishlistItem(models.Model):
+    """A product a customer saved for later.
+
+    "Back in stock" rule: the item shows the badge when the product was out of stock at the moment it
+    was added (`was_in_stock` is False) and is in stock now. Stock is read from the product's
+    denormalised `in_stock`, so the flag costs no extra query and needs no hook on stock changes.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist_items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wishlist_items")
+    was_in_stock = models.BooleanField(help_text="Whether the product was in stock when it was added.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="unique_wishlist_item")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} wishes {self.product_id}"

@@ -5,6 +5,7 @@ read denormalised product columns and the first thumbnail through a subquery, an
 prefetch their related rows.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -12,12 +13,35 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 
-from core.errors import NotFoundError
+from core.errors import ApplicationError, NotFoundError
+from orders.models import Order, OrderLine
 from shop.filters import PRICE_BAND_BY_KEY, PRICE_BANDS, ProductFilters
-from shop.models import Brand, Category, Product, ProductAttributeValue, ProductImage, Review, Variant
+from shop.models import (
+    Brand,
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductImage,
+    Review,
+    ReviewVote,
+    Variant,
+    WishlistItem,
+)
 
 SEARCH_CONFIG = "english"
 MAX_PAGE_SIZE = 100
@@ -296,10 +320,6 @@ def product_rating_distribution(*, product: Product) -> list[tuple[int, int]]:
     return [(stars, counts.get(stars, 0)) for stars in range(5, 0, -1)]
 
 
-def review_list(*, product: Product) -> QuerySet[Review]:
-    return Review.objects.filter(product=product, status=Review.Status.PUBLISHED).order_by("-created_at", "-id")
-
-
 def search_autocomplete(*, prefix: str, limit: int = 8) -> list[dict]:
     """Suggestions for the search box: matching categories and brands, then products (3 queries)."""
     prefix = " ".join(prefix.split())[:100]
@@ -381,3 +401,185 @@ def variant_stock_status(*, variant: Variant) -> str:
     if variant.stock_quantity <= settings.SHOP_LOW_STOCK_THRESHOLD:
         return "low_stock"
     return "in_stock"
+
+
+# --- Reviews and wishlist -------------------------------------------------------------------------
+
+# Orders whose lines make their customer a verified buyer: paid and not cancelled or fully refunded.
+REVIEWABLE_ORDER_STATUSES = (
+    Order.Status.PAID,
+    Order.Status.SHIPPED,
+    Order.Status.DELIVERED,
+    Order.Status.PARTIALLY_REFUNDED,
+)
+REVIEW_SORTS = {
+    "newest": ("-created_at", "-id"),
+    "helpful": ("-helpful_count", "-created_at", "-id"),
+    "highest": ("-rating", "-created_at", "-id"),
+    "lowest": ("rating", "-created_at", "-id"),
+}
+REVIEW_SORT_CHOICES = [
+    ("newest", "Newest"),
+    ("helpful", "Most helpful"),
+    ("highest", "Highest rating"),
+    ("lowest", "Lowest rating"),
+]
+
+
+def _verified_purchases(*, user, product: Product) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(
+        order__user=user, order__status__in=REVIEWABLE_ORDER_STATUSES, variant__product=product
+    )
+
+
+def review_verified_buyer(*, user, product: Product) -> bool:
+    """Whether the user has an order line of one of the product's variants in a paid, shipped,
+    delivered or partially refunded order (see REVIEWABLE_ORDER_STATUSES)."""
+    return user.is_authenticated and _verified_purchases(user=user, product=product).exists()
+
+
+def review_list(*, product: Product, sort: str = "newest", rating: int | None = None, user=None) -> QuerySet[Review]:
+    """Published reviews of a product in one of REVIEW_SORTS' orders, optionally only those with one
+    star `rating`. For a signed-in `user` each review carries `voted`: whether they found it helpful."""
+    if sort not in REVIEW_SORTS:
+        raise ApplicationError("Unknown review order.", code="invalid", details={"sort": [f"Unknown order {sort!r}."]})
+    reviews = Review.objects.filter(product=product, status=Review.Status.PUBLISHED)
+    if rating:
+        reviews = reviews.filter(rating=rating)
+    if user is not None and user.is_authenticated:
+        reviews = reviews.annotate(voted=Exists(ReviewVote.objects.filter(review=OuterRef("pk"), user=user)))
+    return reviews.order_by(*REVIEW_SORTS[sort])
+
+
+@dataclass
+class ReviewPage:
+    """One page of a product's reviews, shaped like Django's Page for the templates."""
+
+    reviews: list[Review]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def review_page(
+    *,
+    product: Product,
+    distribution: list[tuple[int, int]],
+    sort: str = "newest",
+    rating: int | None = None,
+    page: int = 1,
+    page_size: int = 10,
+    user=None,
+) -> ReviewPage:
+    """A page of `review_list` in one query; a page number out of range shows the nearest page.
+
+    The number of matching reviews comes from the product's `distribution`
+    (`product_rating_distribution`, which the product page loads anyway); that is why this does not
+    use Django's Paginator, which would run a COUNT query of its own.
+    """
+    counts = dict(distribution)
+    count = counts.get(rating, 0) if rating else sum(counts.values())
+    num_pages = max(1, math.ceil(count / page_size))
+    number = min(max(page, 1), num_pages)
+    start = (number - 1) * page_size
+    reviews = review_list(product=product, sort=sort, rating=rating, user=user)
+    return ReviewPage(
+        reviews=list(reviews[start : start + page_size]) if count else [],
+        number=number,
+        num_pages=num_pages,
+        count=count,
+    )
+
+
+def review_for_author(*, product: Product, user) -> Review | None:
+    """The user's own review of the product, whatever its moderation status, if any."""
+    if not user.is_authenticated:
+        return None
+    return Review.objects.filter(product=product, user=user).first()
+
+
+def review_get_own(*, review_id: int, user) -> Review:
+    """A review written by `user`; anyone else's is NotFoundError, as if it did not exist."""
+    review = Review.objects.select_related("product").filter(pk=review_id, user=user).first()
+    if review is None:
+        raise NotFoundError("No such review.", code="review_not_found")
+    return review
+
+
+def review_get_published(*, review_id: int) -> Review:
+    review = Review.objects.select_related("product").filter(pk=review_id, status=Review.Status.PUBLISHED).first()
+    if review is None:
+        raise NotFoundError("No such review.", code="review_not_found")
+    return review
+
+
+@dataclass(frozen=True)
+class ProductViewerState:
+    """What the product page offers the visitor: reviewing (if a verified buyer), editing their own
+    review, and the wishlist button's state. All false for anonymous visitors."""
+
+    is_verified_buyer: bool = False
+    own_review_id: int | None = None
+    own_review_status: str = ""
+    in_wishlist: bool = False
+
+
+def product_viewer_state(*, product: Product, user) -> ProductViewerState:
+    """The visitor's state on a product page: one query for a signed-in user, none otherwise."""
+    if not user.is_authenticated:
+        return ProductViewerState()
+    own_review = Review.objects.filter(product=product, user=user)
+    row = (
+        Product.objects.filter(pk=product.pk)
+        .values(
+            is_verified_buyer=Exists(_verified_purchases(user=user, product=product)),
+            own_review_id=Subquery(own_review.values("pk")[:1]),
+            own_review_status=Subquery(own_review.values("status")[:1]),
+            in_wishlist=Exists(WishlistItem.objects.filter(user=user, product=product)),
+        )
+        .get()
+    )
+    return ProductViewerState(**{**row, "own_review_status": row["own_review_status"] or ""})
+
+
+def wishlist_for_user(*, user) -> QuerySet[Product]:
+    """The user's wishlisted active products, most recently added first, as product cards with:
+    `wishlisted_at`; `back_in_stock` (out of stock when added, in stock now: see WishlistItem);
+    `variant_count` (active variants) and `cart_variant_id` (the first active variant in stock, or
+    None), so that a one-variant product can go to the cart straight from the wishlist.
+    """
+    active_variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    # The annotations reuse the join of the filter, so they read this user's wishlist row.
+    products = Product.objects.filter(is_active=True, wishlist_items__user=user)
+    return (
+        product_cards(products)
+        .annotate(
+            wishlisted_at=F("wishlist_items__created_at"),
+            back_in_stock=ExpressionWrapper(
+                Q(in_stock=True, wishlist_items__was_in_stock=False), output_field=BooleanField()
+            ),
+            variant_count=Coalesce(
+                Subquery(active_variants.order_by().values("product").annotate(n=Count("pk")).values("n")), 0
+            ),
+            cart_variant_id=Subquery(
+                active_variants.filter(stock_quantity__gt=0).order_by("position", "id").values("pk")[:1]
+            ),
+        )
+        .order_by("-wishlisted_at", "-id")
+    )

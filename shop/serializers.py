@@ -10,8 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from shop import selectors
-from shop.models import Attribute
+from shop import selectors, services
+from shop.models import Attribute, Review
 
 STOCK_STATUSES = ["in_stock", "low_stock", "out_of_stock"]
 
@@ -211,3 +211,60 @@ class SuggestionSerializer(serializers.Serializer):
 
 class AutocompleteResponseSerializer(serializers.Serializer):
     results = SuggestionSerializer(many=True, help_text="Categories, then brands, then products; at most 8.")
+
+
+# --- Reviews and wishlist (write side) ----------------------------------------------------------
+
+
+class ReviewListQuerySerializer(serializers.Serializer):
+    sort = serializers.ChoiceField(
+        choices=selectors.REVIEW_SORT_CHOICES, default="newest", help_text="Order of the reviews."
+    )
+    rating = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, help_text="Only reviews with this many stars."
+    )
+
+
+class _RejectUnknownFieldsMixin:
+    """A misspelt field is an error, not silently ignored (a PATCH of `ratng` would otherwise be a no-op)."""
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict) and (unknown := sorted(set(self.initial_data) - set(self.fields))):
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return attrs
+
+
+class ReviewWriteSerializer(_RejectUnknownFieldsMixin, serializers.Serializer):
+    """A review as its author writes it; the same limits as `shop.services.review_create`."""
+
+    rating = serializers.IntegerField(min_value=1, max_value=5, help_text="Stars, 1 to 5.")
+    title = serializers.CharField(max_length=services.REVIEW_TITLE_MAX_LENGTH)
+    body = serializers.CharField(max_length=services.REVIEW_BODY_MAX_LENGTH, help_text="Plain text.")
+
+
+class OwnReviewSerializer(ReviewSerializer):
+    """A review as its author sees it: with its product and moderation status."""
+
+    product = serializers.CharField(source="product.slug", help_text="The product's slug.")
+    status = serializers.ChoiceField(
+        choices=Review.Status.choices, help_text="`published` unless staff hid it or it waits for moderation."
+    )
+    updated_at = serializers.DateTimeField(allow_null=True, help_text="When the author last edited it.")
+
+
+class ReviewHelpfulSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    helpful_count = serializers.IntegerField(help_text="Customers who found the review helpful, this one included.")
+
+
+class WishlistAddSerializer(_RejectUnknownFieldsMixin, serializers.Serializer):
+    product = serializers.SlugField(max_length=220, help_text="Slug of an active product.")
+
+
+class WishlistItemSerializer(ProductCardSerializer):
+    """A wishlisted product (a product card) from `selectors.wishlist_for_user`."""
+
+    added_at = serializers.DateTimeField(source="wishlisted_at")
+    back_in_stock = serializers.BooleanField(
+        help_text="The product was out of stock when it was added to the wishlist and is in stock now."
+    )

@@ -3,14 +3,31 @@
 import io
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from shop.models import Category, PriceChange, Product, ProductImage, Review, SearchTerm, Variant
+from core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from core.page_cache import page_cache_invalidate
+from events.models import Interaction
+from events.services import interaction_record
+from shop import selectors
+from shop.models import (
+    Category,
+    PriceChange,
+    Product,
+    ProductImage,
+    Review,
+    ReviewVote,
+    SearchTerm,
+    Variant,
+    WishlistItem,
+)
 
 # Weighted full-text document of a product: name (A) > brand and category (B) > description (C).
 # Kept in SQL so that one statement refreshes any number of products after bulk writes.
@@ -35,6 +52,7 @@ WHERE p.id = v.product_id AND b.id = p.brand_id AND c.id = p.category_id
 
 def product_denormalised_refresh(*, product_ids: Iterable[int] | None = None) -> None:
     """Recompute min_price, in_stock and search_vector for the given products (all if None)."""
+    transaction.on_commit(page_cache_invalidate)  # after commit, or a request could re-cache old data
     with connection.cursor() as cursor:
         if product_ids is None:
             cursor.execute(_REFRESH_SQL.format(where="true"))
@@ -46,6 +64,7 @@ def product_denormalised_refresh(*, product_ids: Iterable[int] | None = None) ->
 
 def product_rating_refresh(*, product_ids: Iterable[int] | None = None) -> None:
     """Recompute rating_avg and rating_count from published reviews."""
+    transaction.on_commit(page_cache_invalidate)  # after commit, or a request could re-cache old data
     where, params = ("true", []) if product_ids is None else ("p.id = ANY(%s)", [sorted(set(product_ids))])
     with connection.cursor() as cursor:
         cursor.execute(
@@ -207,3 +226,152 @@ def category_descendant_paths_move(*, old_path: str, new_path: str) -> int:
             [new_path, len(old_path) + 1, old_path.replace("_", r"\_") + "/%"],
         )
         return cursor.rowcount
+
+
+# --- Reviews and wishlist -------------------------------------------------------------------------
+
+REVIEW_TITLE_MAX_LENGTH = Review._meta.get_field("title").max_length
+REVIEW_BODY_MAX_LENGTH = Review._meta.get_field("body").max_length
+
+
+def _review_fields_clean(*, partial_update: bool = False, **given) -> dict:
+    """The given review fields validated (text stripped of outer whitespace), or an ApplicationError
+    whose details hold every field's error. With `partial_update`, fields given as None are left out.
+
+    Forms and serializers check the same limits first; this keeps the admin, scripts and any future
+    caller to the same rules, since TextField's max_length is not enforced by the model or database.
+    """
+    limits = {"title": REVIEW_TITLE_MAX_LENGTH, "body": REVIEW_BODY_MAX_LENGTH}
+    cleaned, errors = {}, {}
+    for name, value in given.items():
+        if value is None and partial_update:
+            continue
+        if name == "rating":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                errors[name] = ["Choose a rating from 1 to 5 stars."]
+            else:
+                cleaned[name] = value
+            continue
+        text = value.strip() if isinstance(value, str) else None
+        if not text:
+            errors[name] = ["This field is required."]
+        elif len(text) > limits[name]:
+            errors[name] = [f"Ensure this field has no more than {limits[name]} characters (it has {len(text)})."]
+        elif "\x00" in text:
+            errors[name] = ["Null characters are not allowed."]
+        else:
+            cleaned[name] = text
+    if errors:
+        raise ApplicationError("The review has invalid fields.", code="invalid", details=errors)
+    return cleaned
+
+
+def _review_author_name(user) -> str:
+    """The public name on a review: first name and last initial ("Ana P."), else the first name, else
+    the username; it never shows a full surname or an email address."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    name = f"{first} {last[0]}." if first and last else first or user.get_username()
+    return name[: Review._meta.get_field("author_name").max_length]
+
+
+@transaction.atomic
+def review_create(
+    *, user, product: Product, rating: int, title: str, body: str, source: str = Interaction.Source.WEB
+) -> Review:
+    """A verified buyer's review of a product: published at once, one per customer and product.
+
+    Raises PermissionDeniedError (`not_verified_buyer`) unless `selectors.review_verified_buyer`,
+    ApplicationError `already_reviewed` for a second review (also when two requests race: the unique
+    constraint decides), `invalid` with field errors for bad fields. Refreshes the product's rating.
+    """
+    if not selectors.review_verified_buyer(user=user, product=product):
+        raise PermissionDeniedError("Only customers who bought this product can review it.", code="not_verified_buyer")
+    fields = _review_fields_clean(rating=rating, title=title, body=body)
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                product=product,
+                user=user,
+                author_name=_review_author_name(user),
+                status=Review.Status.PUBLISHED,
+                created_at=timezone.now(),
+                **fields,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "You have already reviewed this product; edit your review instead.", code="already_reviewed"
+        ) from exc
+    product_rating_refresh(product_ids=[product.pk])
+    transaction.on_commit(
+        partial(interaction_record, kind=Interaction.Kind.REVIEW, user=user, product=product.pk, source=source)
+    )
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *, review: Review, user, rating: int | None = None, title: str | None = None, body: str | None = None
+) -> Review:
+    """Its author's edit of a review; fields left None stay as they are. The moderation status is kept.
+
+    Anyone but the author gets NotFoundError (`review_not_found`), so nobody learns about others'
+    reviews. The product's rating is refreshed when a published review's rating changed.
+    """
+    if review.user_id is None or review.user_id != user.pk:
+        raise NotFoundError("No such review.", code="review_not_found")
+    changes = _review_fields_clean(partial_update=True, rating=rating, title=title, body=body)
+    changes = {name: value for name, value in changes.items() if getattr(review, name) != value}
+    if not changes:
+        return review
+    for name, value in changes.items():
+        setattr(review, name, value)
+    review.updated_at = timezone.now()
+    review.save(update_fields=[*changes, "updated_at"])
+    if "rating" in changes and review.status == Review.Status.PUBLISHED:
+        product_rating_refresh(product_ids=[review.product_id])
+    return review
+
+
+@transaction.atomic
+def review_vote_helpful(*, review: Review, user) -> Review:
+    """Count the user's "helpful" vote on a published review, once: voting again changes nothing.
+
+    Raises NotFoundError for an unpublished review and ApplicationError `own_review` on one's own.
+    Returns the review with its current `helpful_count`.
+    """
+    if review.status != Review.Status.PUBLISHED:
+        raise NotFoundError("No such review.", code="review_not_found")
+    if review.user_id == user.pk:
+        raise ApplicationError("You cannot vote on your own review.", code="own_review")
+    _vote, created = ReviewVote.objects.get_or_create(review=review, user=user)
+    if created:
+        Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+    review.refresh_from_db(fields=["helpful_count"])
+    return review
+
+
+@transaction.atomic
+def wishlist_add(*, user, product: Product, source: str = Interaction.Source.WEB) -> tuple[WishlistItem, bool]:
+    """Save an active product to the user's wishlist; adding it again changes nothing.
+
+    Returns the item and whether it was new. The item remembers whether the product was in stock,
+    for the "back in stock" badge (see WishlistItem).
+    """
+    if not product.is_active:
+        raise NotFoundError("No such product.", code="product_not_found")
+    item, created = WishlistItem.objects.get_or_create(
+        user=user, product=product, defaults={"was_in_stock": product.in_stock}
+    )
+    if created:
+        transaction.on_commit(
+            partial(
+                interaction_record, kind=Interaction.Kind.WISHLIST_ADD, user=user, product=product.pk, source=source
+            )
+        )
+    return item, created
+
+
+def wishlist_remove(*, user, product: Product) -> bool:
+    """Take a product off the user's wishlist; returns whether it was there (removing twice is fine)."""
+    deleted, _by_model = WishlistItem.objects.filter(user=user, product=product).delete()
+    return deleted > 0

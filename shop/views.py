@@ -1,4 +1,4 @@
-"""Storefront pages: home, category listing, search, product detail, the session cart and error pages.
+"""Storefront pages: home, category listing, search, product detail and error pages.
 
 Views only parse input, call one selector or service and render. Bad query parameters never fail a
 listing: the invalid ones are dropped and the page says so.
@@ -9,19 +9,25 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from checkout.services import MAX_LINE_QUANTITY
 from core.errors import ApplicationError, NotFoundError
+from core.page_cache import page_cache_serve
 from events.models import Interaction
 from events.services import interaction_record_from_request
-from shop import cart as shop_cart
-from shop import selectors
+from shop import selectors, services
 from shop.filters import PRICE_BANDS, SORT_CHOICES, ProductFilters, ProductSearchForm
 from shop.models import Product, Variant
 
@@ -36,9 +42,14 @@ class ListingPageForm(forms.Form):
     )
 
 
-class CartLineForm(forms.Form):
-    variant = forms.IntegerField(min_value=1)
-    quantity = forms.IntegerField(min_value=0, max_value=shop_cart.MAX_LINE_QUANTITY)
+class ReviewListForm(forms.Form):
+    """The product page's review list options; an invalid one falls back to its default."""
+
+    sort = forms.ChoiceField(required=False, choices=selectors.REVIEW_SORT_CHOICES)
+    rating = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[(str(n), str(n)) for n in range(1, 6)]
+    )
+    page = forms.IntegerField(required=False, min_value=1)
 
 
 def _money(amount: Decimal | None) -> str:
@@ -50,15 +61,16 @@ def _money(amount: Decimal | None) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "shop/home.html",
-        {
+    def render_page():
+        context = {
             "featured_categories": selectors.category_featured(),
             "new_arrivals": selectors.product_new_arrivals(limit=8),
             "best_sellers": selectors.product_best_sellers(limit=8),
-        },
-    )
+        }
+        return render(request, "shop/home.html", context), {}
+
+    response, _ = page_cache_serve(request, render_page)
+    return response
 
 
 # --- Listings ----------------------------------------------------------------------------------
@@ -155,23 +167,31 @@ def _listing_context(request: HttpRequest, *, category_slug: str = "") -> dict:
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    context = _listing_context(request, category_slug=slug)
-    result = context["result"]
-    context["category"] = result.category
-    context["breadcrumbs"] = selectors.category_breadcrumbs(category=result.category)
-    context["active_category"] = context["breadcrumbs"][0].slug
-    return render(request, "shop/category.html", context)
+    def render_page():
+        context = _listing_context(request, category_slug=slug)
+        result = context["result"]
+        context["category"] = result.category
+        context["breadcrumbs"] = selectors.category_breadcrumbs(category=result.category)
+        context["active_category"] = context["breadcrumbs"][0].slug
+        return render(request, "shop/category.html", context), {}
+
+    response, _ = page_cache_serve(request, render_page)
+    return response
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    context = _listing_context(request)
-    result, filters = context["result"], context["filters"]
-    if filters.query and context["page_obj"].number == 1:
-        interaction_record_from_request(
-            request=request, kind=Interaction.Kind.SEARCH, query=filters.query, result_count=result.total
-        )
-    return render(request, "shop/search.html", context)
+    def render_page():
+        context = _listing_context(request)
+        result, filters = context["result"], context["filters"]
+        first_page = context["page_obj"].number == 1
+        searched = {"query": filters.query if first_page else "", "result_count": result.total}
+        return render(request, "shop/search.html", context), searched
+
+    response, searched = page_cache_serve(request, render_page)
+    if searched["query"]:  # recorded on cache hits too: every search counts
+        interaction_record_from_request(request=request, kind=Interaction.Kind.SEARCH, **searched)
+    return response
 
 
 @require_safe
@@ -213,7 +233,7 @@ def _variant_picker(variants: list[Variant]) -> tuple[list[dict], list[dict]]:
                 "compare_at": _money(variant.compare_at_price) if variant.is_on_sale else "",
                 "stock_state": state,
                 "stock_label": label,
-                "max_quantity": min(variant.stock_quantity, shop_cart.MAX_LINE_QUANTITY),
+                "max_quantity": min(variant.stock_quantity, MAX_LINE_QUANTITY),
             }
         )
     option_groups = [{"name": name, "values": values} for name, values in groups.items()]
@@ -225,120 +245,201 @@ def _variant_picker(variants: list[Variant]) -> tuple[list[dict], list[dict]]:
 
 @require_safe
 def product(request: HttpRequest, slug: str) -> HttpResponse:
+    def render_page():
+        try:
+            item: Product = selectors.product_detail(slug=slug)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from exc
+        variants = list(item.variants.all())
+        selected = next((v for v in variants if v.stock_quantity > 0), variants[0] if variants else None)
+        option_groups, variant_data = _variant_picker(variants)
+        distribution = selectors.product_rating_distribution(product=item)
+        review_count = sum(count for _stars, count in distribution)
+        rating_average = (
+            (Decimal(sum(stars * count for stars, count in distribution)) / review_count).quantize(Decimal("0.1"))
+            if review_count
+            else None
+        )
+        breadcrumbs = selectors.category_breadcrumbs(category=item.category)
+        review_options = ReviewListForm(request.GET)
+        review_options.is_valid()
+        review_sort = review_options.cleaned_data.get("sort") or "newest"
+        review_rating = review_options.cleaned_data.get("rating")
+        review_page = selectors.review_page(
+            product=item,
+            distribution=distribution,
+            sort=review_sort,
+            rating=review_rating,
+            page=review_options.cleaned_data.get("page") or 1,
+            page_size=REVIEWS_SHOWN,
+            user=request.user,
+        )
+        return render(
+            request,
+            "shop/product.html",
+            {
+                "product": item,
+                "images": list(item.images.all()),
+                "variants": variants,
+                "selected_variant": selected,
+                "selected_state": _stock_state(selected) if selected else ("out_of_stock", "Currently unavailable"),
+                "option_groups": option_groups,
+                "variant_data": variant_data,
+                "attributes": list(item.attribute_values.all()),
+                "breadcrumbs": breadcrumbs,
+                "active_category": breadcrumbs[0].slug if breadcrumbs else "",
+                "distribution": distribution,
+                "review_count": review_count,
+                "rating_average": rating_average,
+                "reviews": review_page.reviews,
+                "review_page": review_page,
+                "review_sort": review_sort,
+                "review_rating": review_rating,
+                "review_sort_choices": selectors.REVIEW_SORT_CHOICES,
+                "review_page_urls": _review_page_urls(review_page, sort=review_sort, rating=review_rating),
+                "viewer": selectors.product_viewer_state(product=item, user=request.user),
+                "max_quantity": MAX_LINE_QUANTITY,
+            },
+        ), {"product_id": item.pk}
+
+    response, viewed = page_cache_serve(request, render_page)
+    # Recorded on cache hits too: the page cache must not hide views from recommendations.
+    interaction_record_from_request(request=request, kind=Interaction.Kind.VIEW, product=viewed["product_id"])
+    return response
+
+
+# --- Reviews and wishlist ----------------------------------------------------------------------
+
+
+def _review_page_urls(page: selectors.ReviewPage, *, sort: str, rating: int | None) -> dict[str, str]:
+    """Links to the previous and next page of reviews, keeping the chosen order and star filter."""
+    query = QueryDict(mutable=True)
+    if sort != "newest":
+        query["sort"] = sort
+    if rating:
+        query["rating"] = str(rating)
+    urls = {}
+    for name, number in (("previous", page.number - 1), ("next", page.number + 1)):
+        if 1 <= number <= page.num_pages:
+            query["page"] = str(number)
+            urls[name] = f"?{query.urlencode()}#reviews"
+    return urls
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    """The POSTed `next` when it is a path on this site, else `fallback` (no open redirects)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _apply_errors(form: forms.Form, error: ApplicationError) -> None:
+    """A service's field errors onto the form's fields; any other error as a form-wide error."""
+    fields = {name: errors for name, errors in error.details.items() if name in form.fields}
+    for name, field_messages in fields.items():
+        form.add_error(name, field_messages)
+    if not fields:
+        form.add_error(None, error.message)
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(str(n), f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating from 1 to 5 stars."},
+    )
+    title = forms.CharField(max_length=services.REVIEW_TITLE_MAX_LENGTH)
+    body = forms.CharField(
+        label="Your review", max_length=services.REVIEW_BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write a review of a bought product, or edit one's review of it."""
     try:
-        item: Product = selectors.product_detail(slug=slug)
+        item = selectors.product_get(slug=slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    variants = list(item.variants.all())
-    selected = next((v for v in variants if v.stock_quantity > 0), variants[0] if variants else None)
-    option_groups, variant_data = _variant_picker(variants)
-    distribution = selectors.product_rating_distribution(product=item)
-    review_count = sum(count for _stars, count in distribution)
-    rating_average = (
-        (Decimal(sum(stars * count for stars, count in distribution)) / review_count).quantize(Decimal("0.1"))
-        if review_count
-        else None
-    )
-    breadcrumbs = selectors.category_breadcrumbs(category=item.category)
-    interaction_record_from_request(request=request, kind=Interaction.Kind.VIEW, product=item)
-    return render(
-        request,
-        "shop/product.html",
-        {
-            "product": item,
-            "images": list(item.images.all()),
-            "variants": variants,
-            "selected_variant": selected,
-            "selected_state": _stock_state(selected) if selected else ("out_of_stock", "Currently unavailable"),
-            "option_groups": option_groups,
-            "variant_data": variant_data,
-            "attributes": list(item.attribute_values.all()),
-            "breadcrumbs": breadcrumbs,
-            "active_category": breadcrumbs[0].slug if breadcrumbs else "",
-            "distribution": distribution,
-            "review_count": review_count,
-            "rating_average": rating_average,
-            "reviews": list(selectors.review_list(product=item)[:REVIEWS_SHOWN]),
-            "max_quantity": shop_cart.MAX_LINE_QUANTITY,
-        },
-    )
-
-
-# --- Cart --------------------------------------------------------------------------------------
-
-
-@require_safe
-def cart(request: HttpRequest) -> HttpResponse:
-    lines = shop_cart.cart_lines(session=request.session)
-    return render(
-        request,
-        "shop/cart.html",
-        {
-            "lines": lines,
-            "item_count": sum(line.quantity for line in lines),
-            "subtotal": sum((line.line_total for line in lines), Decimal("0.00")),
-        },
-    )
-
-
-def _form_error_message(form: forms.Form) -> str:
-    return " ".join(f"{pretty_name(field)}: {' '.join(errors)}" for field, errors in form.errors.items())
+    review = selectors.review_for_author(product=item, user=request.user)
+    if review is None and not selectors.review_verified_buyer(user=request.user, product=item):
+        return render(request, "shop/review_form.html", {"product": item, "not_allowed": True}, status=403)
+    initial = {"rating": review.rating, "title": review.title, "body": review.body} if review else None
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            if review is None:
+                review = services.review_create(user=request.user, product=item, **form.cleaned_data)
+                messages.success(request, "Thank you! Your review is published.")
+            else:
+                services.review_update(review=review, user=request.user, **form.cleaned_data)
+                messages.success(request, "Your review was updated.")
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect(f"{item.get_absolute_url()}#review-{review.pk}")
+    return render(request, "shop/review_form.html", {"product": item, "review": review, "form": form})
 
 
 @require_POST
-def cart_add(request: HttpRequest) -> HttpResponse:
-    form = CartLineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_error_message(form))
-        return redirect("shop:cart")
-    quantity = form.cleaned_data["quantity"]
+def review_helpful(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vote a review helpful; anonymous visitors are sent to sign in first."""
     try:
-        variant = shop_cart.cart_add(
-            session=request.session, variant_id=form.cleaned_data["variant"], quantity=quantity
-        )
+        review = selectors.review_get_published(review_id=pk)
     except NotFoundError as exc:
-        messages.error(request, exc.message)
-        return redirect("shop:cart")
+        raise Http404(exc.message) from exc
+    back = _next_url(request, f"{review.product.get_absolute_url()}#review-{review.pk}")
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    try:
+        services.review_vote_helpful(review=review, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return _back_to_product(form.cleaned_data["variant"])
-    interaction_record_from_request(
-        request=request, kind=Interaction.Kind.ADD_TO_CART, variant=variant, quantity=quantity, price=variant.price
-    )
-    label = f"{variant.product.name} ({variant.name})" if variant.name else variant.product.name
-    messages.success(request, f"Added to your cart: {label}, quantity {quantity}.")
-    return redirect(variant.product.get_absolute_url())
+    else:
+        messages.success(request, "Thanks for your feedback.")
+    return redirect(back)
 
 
-def _back_to_product(variant_id: int) -> HttpResponse:
-    slug = Variant.objects.filter(pk=variant_id).values_list("product__slug", flat=True).first()
-    return redirect("shop:product", slug=slug) if slug else redirect("shop:cart")
+WISHLIST_PAGE_SIZE = 48
+
+
+@login_required
+@require_safe
+def wishlist(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(selectors.wishlist_for_user(user=request.user), WISHLIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "shop/wishlist.html", {"page_obj": page, "products": list(page.object_list)})
 
 
 @require_POST
-def cart_update(request: HttpRequest) -> HttpResponse:
-    form = CartLineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_error_message(form))
-        return redirect("shop:cart")
-    quantity = form.cleaned_data["quantity"]
+def wishlist_add(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        variant, previous = shop_cart.cart_update(
-            session=request.session, variant_id=form.cleaned_data["variant"], quantity=quantity
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("shop:cart")
-    if variant is not None and quantity != previous:
-        interaction_record_from_request(
-            request=request,
-            kind=Interaction.Kind.ADD_TO_CART if quantity > previous else Interaction.Kind.REMOVE_FROM_CART,
-            variant=variant,
-            quantity=abs(quantity - previous),
-            price=variant.price,
-        )
-    messages.success(request, "Removed the item from your cart." if quantity == 0 else "Your cart was updated.")
-    return redirect("shop:cart")
+        item = selectors.product_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    back = _next_url(request, item.get_absolute_url())
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    services.wishlist_add(user=request.user, product=item)
+    messages.success(request, f"Saved to your wishlist: {item.name}.")
+    return redirect(back)
+
+
+@require_POST
+def wishlist_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        item = selectors.product_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    back = _next_url(request, reverse("shop:wishlist"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    services.wishlist_remove(user=request.user, product=item)
+    messages.success(request, f"Removed from your wishlist: {item.name}.")
+    return redirect(back)
 
 
 # --- Errors ------------------------------------------------------------------------------------

@@ -26,3 +26,9 @@ def _discard_buffered_interactions():
 def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.3 s per user; tests check behaviour, not hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Tests see freshly rendered pages; tests/core/test_page_cache.py turns the page cache on."""
+    settings.PAGE_CACHE_SECONDS = 0

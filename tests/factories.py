@@ -104,3 +104,61 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     quantity = 1
     unit_price = factory.LazyAttribute(lambda line: line.variant.price)
     line_total = factory.LazyAttribute(lambda line: line.unit_price * line.quantity)
+
+
+class WishlistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WishlistItem
+
+    user = factory.SubFactory(UserFactory)
+    product = factory.SubFactory(ProductFactory)
+    was_in_stock = True
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A payment captured in full by the built-in test gateway."""
+
+    class Meta:
+        model = "payments.Payment"
+
+    order = factory.SubFactory(OrderFactory)
+    gateway = "test"
+    reference = factory.Sequence(lambda n: f"test_ch_{n:08d}")
+    amount = factory.LazyAttribute(lambda payment: payment.order.total)
+    currency = "EUR"
+    status = "captured"
+    card_brand = "visa"
+    card_last4 = "4242"
+
+
+class CartFactory(factory.django.DjangoModelFactory):
+    """A guest's cart (give `user=...` and `session_key=None` for a customer's)."""
+
+    class Meta:
+        model = "checkout.Cart"
+
+    session_key = factory.Sequence(lambda n: f"guest-session-{n:08d}")
+
+
+class CartLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "checkout.CartLine"
+
+    cart = factory.SubFactory(CartFactory)
+    variant = factory.SubFactory(VariantFactory)
+    quantity = 1
+    price_when_added = factory.LazyAttribute(lambda line: line.variant.price)
+
+
+class ShippingMethodFactory(factory.django.DjangoModelFactory):
+    """Standard delivery as migration 0003 seeds it (transactional tests flush seeded rows)."""
+
+    class Meta:
+        model = "checkout.ShippingMethod"
+        django_get_or_create = ("code",)
+
+    code = "standard"
+    name = "Standard delivery"
+    price = Decimal("4.95")
+    free_over = Decimal("50.00")
+    delivery_estimate = "3-5 working days"

@@ -110,11 +110,11 @@ def test_small_store_has_the_promised_size(small_store):
 @pytest.mark.django_db
 def test_order_totals_add_up_and_numbers_are_readable(small_store):
     assert _scalar("""
-        SELECT COUNT(*) FROM shop_order o
-         WHERE o.subtotal <> (SELECT SUM(l.line_total) FROM shop_orderline l WHERE l.order_id = o.id)
+        SELECT COUNT(*) FROM orders_order o
+         WHERE o.subtotal <> (SELECT SUM(l.line_total) FROM orders_orderline l WHERE l.order_id = o.id)
             OR o.total <> o.subtotal + o.shipping + o.tax
     """) == 0  # fmt: skip
-    assert _scalar("SELECT COUNT(*) FROM shop_orderline WHERE line_total <> unit_price * quantity") == 0
+    assert _scalar("SELECT COUNT(*) FROM orders_orderline WHERE line_total <> unit_price * quantity") == 0
     numbers = list(Order.objects.values_list("number", flat=True))
     assert all(re.fullmatch(r"SF-20\d\d-\d{6}", number) for number in numbers)
     statuses = Counter(Order.objects.values_list("status", flat=True))
@@ -129,8 +129,8 @@ def test_order_lines_use_the_price_in_effect_at_order_time(small_store):
     # The price in effect: the latest change at or before the order, else the first change's old price,
     # else the variant's (never changed) current price.
     assert _scalar("""
-        SELECT COUNT(*) FROM shop_orderline l
-          JOIN shop_order o ON o.id = l.order_id
+        SELECT COUNT(*) FROM orders_orderline l
+          JOIN orders_order o ON o.id = l.order_id
           JOIN shop_variant v ON v.id = l.variant_id
          WHERE l.unit_price <> COALESCE(
                (SELECT pc.new_price FROM shop_pricechange pc
@@ -138,7 +138,7 @@ def test_order_lines_use_the_price_in_effect_at_order_time(small_store):
                (SELECT pc.old_price FROM shop_pricechange pc WHERE pc.variant_id = v.id ORDER BY pc.changed_at LIMIT 1),
                v.price)
     """) == 0  # fmt: skip
-    assert _scalar("SELECT COUNT(DISTINCT unit_price) FROM shop_orderline") > 100
+    assert _scalar("SELECT COUNT(DISTINCT unit_price) FROM orders_orderline") > 100
 
 
 @pytest.mark.slow
@@ -149,8 +149,8 @@ def test_reviews_are_by_buyers_one_per_customer_and_product(small_store):
     assert _scalar("""
         SELECT COUNT(*) FROM shop_review r
          WHERE NOT EXISTS (
-               SELECT 1 FROM shop_orderline l
-                 JOIN shop_order o ON o.id = l.order_id
+               SELECT 1 FROM orders_orderline l
+                 JOIN orders_order o ON o.id = l.order_id
                  JOIN shop_variant v ON v.id = l.variant_id
                 WHERE o.user_id = r.user_id AND v.product_id = r.product_id AND o.status = 'delivered'
                   AND o.created_at < r.created_at)

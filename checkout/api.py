@@ -1,0 +1,513 @@
+"""Cart and checkout API under /api/v1/: the cart, its lines, shipping methods and placing the order.
+
+Views parse input, call one checkout.selectors or checkout.services function and serialize the
+result, exactly like the cart and checkout pages.
+
+Who owns the cart: a signed-in customer (token or session) has one cart; a guest has the cart of
+their session cookie. A guest API client calls `GET /api/v1/cart/` first, which sets the `csrftoken`
+cookie, then sends its cookies back and the token in an `X-CSRFToken` header with every write (the
+first write starts the session). Another shopper's line id is a 404, so ids cannot be probed.
+"""
+
+import re
+
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Address
+from accounts.selectors import address_get
+from accounts.services import address_snapshot
+from checkout import selectors, services
+from checkout.models import Cart
+from checkout.serializers import (
+    CartLineCreateSerializer,
+    CartLineUpdateSerializer,
+    CartSerializer,
+    CheckoutSerializer,
+    ShippingMethodSerializer,
+)
+from core.api import THROTTLED_RESPONSE, error_example, error_response
+from core.errors import ApplicationError, NotFoundError
+from events.models import Interaction
+from events.services import interaction_record_from_request
+from orders.serializers import OrderSerializer
+
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # 1 to 100 visible ASCII characters
+
+
+class GuestCsrfAuthentication(BaseAuthentication):
+    """Makes a guest's writes carry the CSRF token, as a signed-in session's must.
+
+    DRF's SessionAuthentication checks CSRF only once it has found a signed-in user; a guest's cart
+    lives in their session cookie too, so a forged cross-site request could fill or buy it. This
+    runs last, after token and session authentication found nobody, and never authenticates anyone.
+    """
+
+    def authenticate(self, request):
+        if request.method not in permissions.SAFE_METHODS:
+            SessionAuthentication().enforce_csrf(request)
+        return None
+
+
+class GuestCsrfScheme(OpenApiAuthenticationExtension):
+    """No scheme of its own in the OpenAPI schema: a guest's session is the `cookieAuth` cookie already
+    listed, and the CSRF rule is in the endpoint descriptions."""
+
+    target_class = GuestCsrfAuthentication
+    name = []
+
+    def get_security_definition(self, auto_schema):
+        return []
+
+    def get_security_requirement(self, auto_schema):
+        return None
+
+
+class CartAPIView(APIView):
+    authentication_classes = [SessionAuthentication, TokenAuthentication, GuestCsrfAuthentication]
+    permission_classes = [permissions.AllowAny]
+
+    def owner(self) -> dict:
+        return {"user": self.request.user, "session_key": self.request.session.session_key}
+
+    def cart_for_write(self) -> Cart:
+        """The shopper's cart, created (and for a guest, the session with it) when missing."""
+        if not self.request.user.is_authenticated and self.request.session.session_key is None:
+            self.request.session.save()
+        return services.cart_get_or_create(**self.owner())
+
+    def cart_response(self, status_code: int = status.HTTP_200_OK) -> Response:
+        detail = selectors.cart_detail(cart=selectors.cart_get(**self.owner()))
+        return Response(CartSerializer(detail, context={"request": self.request}).data, status=status_code)
+
+    def existing_cart(self) -> Cart:
+        cart = selectors.cart_get(**self.owner())
+        if cart is None:
+            raise NotFoundError("That item is not in your cart.", code="cart_line_not_found")
+        return cart
+
+    def record(self, *, kind: str, line, quantity: int) -> None:
+        interaction_record_from_request(
+            request=self.request, kind=kind, variant=line.variant, quantity=quantity, price=line.variant.price
+        )
+
+
+# --- Documentation pieces ----------------------------------------------------------------------------
+
+_LINE = {
+    "id": 31,
+    "variant": 77,
+    "sku": "TR2-42",
+    "product_name": "Trail Runner 2",
+    "variant_name": "EU 42",
+    "product_url": "https://shop.example/p/trail-runner-2/",
+    "thumbnail": "https://shop.example/media/products/thumbs/42-0-320.jpg",
+    "quantity": 2,
+    "unit_price": "89.90",
+    "line_total": "179.80",
+    "price_when_added": "89.90",
+    "price_changed": False,
+    "available": True,
+    "stock_quantity": 14,
+    "exceeds_stock": False,
+    "saved_for_later": False,
+}
+_CART = {
+    "lines": [_LINE],
+    "saved": [],
+    "item_count": 2,
+    "subtotal": "179.80",
+    "currency": "EUR",
+    "needs_attention": False,
+}
+CART_EXAMPLE = OpenApiExample("Cart", response_only=True, value=_CART)
+_INVALID = "The request has invalid fields."
+LINE_NOT_FOUND = error_response(
+    "No line with that id in the shopper's cart (another shopper's line is a 404 too).",
+    error_example("Unknown line", code="cart_line_not_found", message="That item is not in your cart."),
+)
+CSRF_FAILED = error_response(
+    "A session (cookie) request without the CSRF token: send the `csrftoken` cookie's value as `X-CSRFToken`.",
+    error_example("CSRF", code="permission_denied", message="CSRF Failed: CSRF token missing."),
+)
+STOCK_EXAMPLES = [
+    error_example(
+        "Not enough stock",
+        code="insufficient_stock",
+        message="Only 3 left.",
+        details={"quantity": ["Only 3 left."], "available": 3},
+    ),
+    error_example(
+        "Out of stock",
+        code="out_of_stock",
+        message="Sorry, Trail Runner 2 is out of stock.",
+        details={"available": 0},
+    ),
+]
+LINE_ID = OpenApiParameter("line_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The cart line's `id`.")
+
+
+# --- Cart --------------------------------------------------------------------------------------------
+
+
+class CartView(CartAPIView):
+    @extend_schema(
+        summary="Get the cart",
+        description=(
+            "The shopper's cart with current prices: lines to buy (with price-changed, stock and availability "
+            "flags) and lines saved for later. A visitor without a cart gets an empty one. Also sets the "
+            "`csrftoken` cookie that a guest's writes need."
+        ),
+        responses={200: CartSerializer, 429: THROTTLED_RESPONSE},
+        examples=[CART_EXAMPLE],
+    )
+    @method_decorator(ensure_csrf_cookie)
+    def get(self, request):
+        return self.cart_response()
+
+
+class CartLineListView(CartAPIView):
+    @extend_schema(
+        summary="Add to the cart",
+        description=(
+            "Adds `quantity` of a variant; a variant already in the cart gets the sum (a saved line moves back "
+            "into the cart). The line remembers the price shown now. At most 99 of an item and never more than "
+            "the stock. Returns the whole cart."
+        ),
+        request=CartLineCreateSerializer,
+        responses={
+            201: CartSerializer,
+            400: error_response(
+                "Invalid fields, or not enough stock.",
+                error_example(
+                    "Bad quantity",
+                    code="invalid",
+                    message=_INVALID,
+                    details={"quantity": ["Ensure this value is less than or equal to 99."]},
+                ),
+                *STOCK_EXAMPLES,
+            ),
+            403: CSRF_FAILED,
+            404: error_response(
+                "No variant with that id is on sale.",
+                error_example(
+                    "Unknown variant",
+                    code="variant_not_found",
+                    message="That product is no longer available.",
+                    details={"variant": ["That product is no longer available."]},
+                ),
+            ),
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[OpenApiExample("Add two", request_only=True, value={"variant": 77, "quantity": 2}), CART_EXAMPLE],
+    )
+    def post(self, request):
+        serializer = CartLineCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        quantity = serializer.validated_data["quantity"]
+        line = services.cart_line_add(
+            cart=self.cart_for_write(), variant_id=serializer.validated_data["variant"], quantity=quantity
+        )
+        self.record(kind=Interaction.Kind.ADD_TO_CART, line=line, quantity=quantity)
+        return self.cart_response(status.HTTP_201_CREATED)
+
+
+class CartLineDetailView(CartAPIView):
+    @extend_schema(
+        summary="Change a cart line",
+        description=(
+            "Sets the quantity (1 to 99, within the stock for lines in the cart) and/or moves the line to the "
+            "saved-for-later list (`saved_for_later: true`) or back (`false`; the quantity is lowered to the "
+            "stock left and the current price is taken as seen). Returns the whole cart."
+        ),
+        parameters=[LINE_ID],
+        request=CartLineUpdateSerializer,
+        responses={
+            200: CartSerializer,
+            400: error_response(
+                "Invalid fields, not enough stock, or the item left the catalog.",
+                error_example(
+                    "Bad quantity",
+                    code="invalid",
+                    message=_INVALID,
+                    details={"quantity": ["Ensure this value is greater than or equal to 1."]},
+                ),
+                *STOCK_EXAMPLES,
+            ),
+            403: CSRF_FAILED,
+            404: LINE_NOT_FOUND,
+            429: THROTTLED_RESPONSE,
+        },
+        examples=[
+            OpenApiExample("Three", request_only=True, value={"quantity": 3}),
+            OpenApiExample("Save for later", request_only=True, value={"saved_for_later": True}),
+            CART_EXAMPLE,
+        ],
+    )
+    def patch(self, request, line_id: int):
+        serializer = CartLineUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, cart = serializer.validated_data, self.existing_cart()
+        if "quantity" in data:
+            line, previous = services.cart_line_update(cart=cart, line_id=line_id, quantity=data["quantity"])
+            if line.quantity != previous and not line.saved_for_later:
+                kind = Interaction.Kind.ADD_TO_CART if line.quantity > previous else Interaction.Kind.REMOVE_FROM_CART
+                self.record(kind=kind, line=line, quantity=abs(line.quantity - previous))
+        if "saved_for_later" in data:
+            services.cart_line_save_for_later(cart=cart, line_id=line_id, saved=data["saved_for_later"])
+        return self.cart_response()
+
+    @extend_schema(
+        summary="Remove a cart line",
+        description="Deletes the line (from the cart or the saved list). Returns the whole cart.",
+        parameters=[LINE_ID],
+        request=None,
+        responses={200: CartSerializer, 403: CSRF_FAILED, 404: LINE_NOT_FOUND, 429: THROTTLED_RESPONSE},
+        examples=[CART_EXAMPLE],
+    )
+    def delete(self, request, line_id: int):
+        line = services.cart_line_remove(cart=self.existing_cart(), line_id=line_id)
+        if not line.saved_for_later:
+            self.record(kind=Interaction.Kind.REMOVE_FROM_CART, line=line, quantity=line.quantity)
+        return self.cart_response()
+
+
+# --- Checkout ----------------------------------------------------------------------------------------
+
+
+class ShippingMethodListView(CartAPIView):
+    @extend_schema(
+        summary="List shipping methods",
+        description="The delivery options on offer, with what each costs for the shopper's cart as it is now.",
+        responses={200: ShippingMethodSerializer(many=True), 429: THROTTLED_RESPONSE},
+        examples=[
+            OpenApiExample(
+                "Methods",
+                response_only=True,
+                value=[
+                    {
+                        "code": "standard",
+                        "name": "Standard delivery",
+                        "price": "4.95",
+                        "free_over": "50.00",
+                        "price_for_cart": "0.00",
+                        "delivery_estimate": "3-5 working days",
+                    },
+                    {
+                        "code": "express",
+                        "name": "Express",
+                        "price": "9.95",
+                        "free_over": None,
+                        "price_for_cart": "9.95",
+                        "delivery_estimate": "1-2 working days",
+                    },
+                ],
+            )
+        ],
+    )
+    def get(self, request):
+        subtotal = selectors.cart_detail(cart=selectors.cart_get(**self.owner())).subtotal
+        methods = [
+            {
+                "code": method.code,
+                "name": method.name,
+                "price": method.price,
+                "free_over": method.free_over,
+                "price_for_cart": selectors.shipping_price(method=method, subtotal=subtotal),
+                "delivery_estimate": method.delivery_estimate,
+            }
+            for method in selectors.shipping_method_list()
+        ]
+        return Response(ShippingMethodSerializer(methods, many=True).data)
+
+
+_ADDRESS = {
+    "full_name": "Ana Silva",
+    "line1": "1 High Street",
+    "line2": "",
+    "city": "London",
+    "region": "",
+    "postal_code": "SW1A 1AA",
+    "country": "GB",
+    "phone": "",
+}
+_ORDER = {
+    "number": "SF-2026-000123",
+    "status": "paid",
+    "created_at": "2026-05-01T09:30:00+01:00",
+    "email": "ana@example.com",
+    "currency": "EUR",
+    "subtotal": "179.80",
+    "shipping": "0.00",
+    "tax": "29.97",
+    "tax_rate": "20.00",
+    "prices_include_tax": True,
+    "total": "179.80",
+    "refunded_total": "0.00",
+    "shipping_method": "Standard delivery",
+    "shipping_address": {**_ADDRESS, "country_name": "United Kingdom"},
+    "billing_address": {**_ADDRESS, "country_name": "United Kingdom"},
+    "tracking_number": "",
+    "lines": [
+        {
+            "id": 81,
+            "sku": "TR2-42",
+            "product_name": "Trail Runner 2",
+            "variant_name": "EU 42",
+            "quantity": 2,
+            "unit_price": "89.90",
+            "line_total": "179.80",
+            "refunded_quantity": 0,
+        }
+    ],
+    "status_history": [
+        {"from_status": "", "to_status": "pending_payment", "created_at": "2026-05-01T09:30:00+01:00"},
+        {"from_status": "pending_payment", "to_status": "paid", "created_at": "2026-05-01T09:30:01+01:00"},
+    ],
+    "can_cancel": True,
+}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "A unique key per order attempt (e.g. a UUID), 1 to 100 visible ASCII characters. Retrying with the "
+        "same key returns the order it placed (200, same body) and never charges twice; reusing it for a "
+        "different order is a 422. Keys are scoped to the customer or guest session. Strongly recommended."
+    ),
+)
+
+
+class CheckoutView(CartAPIView):
+    @extend_schema(
+        summary="Place the order (checkout)",
+        description=(
+            "Buys the lines of the cart (not those saved for later) in one transaction: checks availability, "
+            "stock and prices, takes the stock, charges the card (authorise and capture) and returns the order. "
+            "Nothing changes when it fails. A price that changed since it was added is refused once with "
+            "`price_changed` (the cart then shows the new price as seen; send the request again to accept it). "
+            "Test cards: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 is declined, 4000 0000 0000 0119 "
+            "fails as a network error (503, retry with the same `Idempotency-Key`)."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=CheckoutSerializer,
+        responses={
+            201: OrderSerializer,
+            200: OrderSerializer,
+            400: error_response(
+                "Invalid fields (including card checks), or the cart cannot be bought as it is.",
+                error_example(
+                    "Bad card",
+                    code="card_invalid",
+                    message="Please check your card details.",
+                    details={"card_number": ["Enter a valid card number."]},
+                ),
+                error_example(
+                    "Missing fields",
+                    code="invalid",
+                    message=_INVALID,
+                    details={"email": ["This field is required."], "shipping_method": ["This field is required."]},
+                ),
+                error_example("Empty cart", code="cart_empty", message="Your cart is empty."),
+                error_example(
+                    "Sold out", code="sold_out", message="Sorry, Trail Runner 2 just sold out.", details={"line": 31}
+                ),
+                error_example(
+                    "Price changed",
+                    code="price_changed",
+                    message=(
+                        "The price of some items changed since you added them: Trail Runner 2 (was €89.90, now "
+                        "€94.90). Please review your order and place it again."
+                    ),
+                    details={"lines": [{"line": 31, "old_price": "89.90", "new_price": "94.90"}]},
+                ),
+                error_example("Declined", code="payment_declined", message="Your card was declined."),
+            ),
+            403: CSRF_FAILED,
+            404: error_response(
+                "A saved address id that is not the customer's.",
+                error_example("Unknown address", code="address_not_found", message="No such address."),
+            ),
+            422: error_response(
+                "The `Idempotency-Key` already placed a different order.",
+                error_example(
+                    "Key reused",
+                    code="idempotency_key_reused",
+                    message="This idempotency key was already used for a different order; use a new key for a new "
+                    "order.",
+                    details={"order": "SF-2026-000123"},
+                ),
+            ),
+            429: THROTTLED_RESPONSE,
+            503: error_response(
+                "The payment provider could not be reached; nobody was charged. Retry with the same key.",
+                error_example(
+                    "Network error",
+                    code="payment_network_error",
+                    message="We could not reach the payment provider; you were not charged.",
+                ),
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Guest checkout",
+                request_only=True,
+                value={
+                    "email": "ana@example.com",
+                    "shipping_address": _ADDRESS,
+                    "shipping_method": "standard",
+                    "payment": {"card_number": "4242 4242 4242 4242", "card_expiry": "12/30", "card_cvc": "123"},
+                },
+            ),
+            OpenApiExample(
+                "Customer with a saved address",
+                request_only=True,
+                value={
+                    "shipping_address_id": 5,
+                    "shipping_method": "express",
+                    "payment": {"card_number": "4242424242424242", "card_expiry": "12/2030", "card_cvc": "123"},
+                },
+            ),
+            OpenApiExample("Order", response_only=True, value=_ORDER),
+        ],
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY_PATTERN.match(key):
+            message = "Use 1 to 100 visible ASCII characters."
+            raise ApplicationError(_INVALID, details={"Idempotency-Key": [message]})
+        serializer = CheckoutSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data, user = serializer.validated_data, request.user
+        cart = selectors.cart_get(**self.owner())
+        if cart is None:
+            raise ApplicationError("Your cart is empty.", code="cart_empty")
+        scope = f"user:{user.pk}" if user.is_authenticated else f"session:{request.session.session_key}"
+        shipping = self.address(data, "shipping")
+        order = services.order_place(
+            cart=cart,
+            email=data.get("email") or user.email,
+            shipping_address=shipping,
+            billing_address=self.address(data, "billing") or shipping,
+            shipping_method=selectors.shipping_method_get(code=data["shipping_method"]),
+            payment_details=data["payment"],
+            user=user,
+            idempotency_key=f"api:{scope}:{key}" if key else None,
+            source=Interaction.Source.API,
+        )
+        body = OrderSerializer(order).data
+        return Response(body, status=status.HTTP_200_OK if order.replayed else status.HTTP_201_CREATED)
+
+    def address(self, data: dict, kind: str) -> dict | None:
+        if f"{kind}_address_id" in data:
+            return address_snapshot(address=address_get(user=self.request.user, address_id=data[f"{kind}_address_id"]))
+        if f"{kind}_address" in data:
+            return address_snapshot(address=Address(**data[f"{kind}_address"]))
+        return None

@@ -1,0 +1,342 @@
+"""The order workflow: numbers, status transitions with history, cancel, ship, deliver and refunds.
+
+Every write locks the order row first (`select_for_update`) and checks the transition against the
+locked row, so two staff members (or a customer and staff) acting at once cannot both succeed.
+Money goes back through `payments.services.payment_refund`; emails are sent after commit.
+
+`order_status_change` is the low-level step (check, write, record history). Cancelling, shipping
+and refunding have side effects (stock, money, emails), so callers use their own services for them.
+"""
+
+import logging
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.errors import ApplicationError, NotFoundError
+from orders.models import ZERO, Order, OrderLine, OrderStatusChange
+from payments.models import Payment
+from payments.services import payment_refund
+from shop.models import Variant
+from shop.services import product_denormalised_refresh
+
+logger = logging.getLogger(__name__)
+
+Status = Order.Status
+CENT = Decimal("0.01")
+
+# Allowed moves. Cancelled and refunded are terminal; a partially refunded order can only be
+# refunded further.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED}),
+    Status.PAID: frozenset({Status.SHIPPED, Status.CANCELLED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
+    Status.SHIPPED: frozenset({Status.DELIVERED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
+    Status.DELIVERED: frozenset({Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
+    Status.PARTIALLY_REFUNDED: frozenset({Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
+    Status.CANCELLED: frozenset(),
+    Status.REFUNDED: frozenset(),
+}
+CANCELLABLE = frozenset(status for status, targets in TRANSITIONS.items() if Status.CANCELLED in targets)
+REFUNDABLE = frozenset(status for status, targets in TRANSITIONS.items() if Status.REFUNDED in targets)
+REFUND_REASON_MAX = 300  # payments.Refund.reason
+NOTE_MAX = 500  # OrderStatusChange.note
+TRACKING_MAX = 100  # Order.tracking_number
+
+
+class InvalidTransitionError(ApplicationError):
+    """The order's current status does not allow the requested move (a conflict, hence 409)."""
+
+    status_code = 409
+
+    def __init__(self, *, order: Order, to_status: str):
+        super().__init__(
+            f"Order {order.number} is {Status(order.status).label.lower()} and cannot be "
+            f"{_TRANSITION_VERBS[to_status]}.",
+            code="invalid_transition",
+            details={"status": order.status, "to_status": to_status},
+        )
+
+
+_TRANSITION_VERBS = {
+    Status.PENDING_PAYMENT: "set back to pending payment",
+    Status.PAID: "marked paid",
+    Status.SHIPPED: "shipped",
+    Status.DELIVERED: "marked delivered",
+    Status.CANCELLED: "cancelled",
+    Status.REFUNDED: "refunded",
+    Status.PARTIALLY_REFUNDED: "partially refunded",
+}
+
+
+def order_number_next() -> str:
+    """A new order number `SF-<year>-<n>`, n zero-padded to at least 6 digits; call before inserting.
+
+    n is drawn from the orders table's own id sequence. The demo loader numbers its orders
+    `SF-<year>-<id>` with ids drawn from that same sequence, and PostgreSQL never hands out a
+    sequence value twice, so a new number cannot collide with a demo order (nor with another new
+    one) whatever the year. Resetting the sequence to the highest id stays safe too: each number's
+    value is drawn before its order's id, so it is below that id.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Order._meta.db_table])
+        (value,) = cursor.fetchone()
+    return f"SF-{timezone.localdate().year}-{value:06d}"
+
+
+def order_is_cancellable(*, order: Order) -> bool:
+    """Whether the order can still be cancelled (not shipped, not already closed)."""
+    return order.status in CANCELLABLE
+
+
+def order_status_change(*, order: Order, to_status: str, changed_by=None, note: str = "") -> Order:
+    """Move the order to `to_status` if its workflow allows it, recording who, when and why.
+
+    Returns the locked, updated order. Raises InvalidTransitionError for a move the workflow forbids.
+    """
+    with transaction.atomic():
+        locked = _order_lock(order=order)
+        _status_set(order=locked, to_status=to_status, changed_by=changed_by, note=note)
+        return locked
+
+
+def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
+    """Cancel an order that has not shipped: its stock returns and the captured money is refunded.
+
+    `by` is the customer who owns the order, a staff member, or None for a guest who proved the
+    order's number and email (the guest lookup). Customers cannot cancel other people's orders.
+    """
+    reason = _text(reason, field="reason", limit=REFUND_REASON_MAX)
+    with transaction.atomic():
+        locked = _order_lock(order=order)
+        if by is not None and not by.is_staff and locked.user_id != by.pk:
+            raise NotFoundError("No such order.", code="order_not_found")
+        _status_set(order=locked, to_status=Status.CANCELLED, changed_by=by, note=reason)
+        _stock_return(units=[(line.variant_id, line.quantity - line.refunded_quantity) for line in locked.lines.all()])
+        amount = _payments_refund(
+            order=locked,
+            amount=locked.total - locked.refunded_total,
+            reason=reason or "Order cancelled",
+            by=by,
+            at_most_captured=True,
+        )
+        locked.refunded_total += amount
+        locked.save(update_fields=["refunded_total", "updated_at"])
+        _email_on_commit(order=locked, kind="cancelled", context={"amount": amount, "reason": reason})
+        return locked
+
+
+def order_ship(*, order: Order, tracking_number: str, by=None) -> Order:
+    """Mark a paid order shipped with the carrier's tracking number, and tell the customer."""
+    tracking_number = _text(tracking_number, field="tracking_number", limit=TRACKING_MAX)
+    if not tracking_number:
+        raise ApplicationError(
+            "Enter the tracking number.", details={"tracking_number": ["Enter the tracking number."]}
+        )
+    with transaction.atomic():
+        locked = _order_lock(order=order)
+        _status_set(order=locked, to_status=Status.SHIPPED, changed_by=by, note=f"Tracking number {tracking_number}")
+        locked.tracking_number = tracking_number
+        locked.save(update_fields=["tracking_number", "updated_at"])
+        _email_on_commit(order=locked, kind="shipped", context={})
+        return locked
+
+
+def order_deliver(*, order: Order, by=None) -> Order:
+    """Mark a shipped order delivered."""
+    return order_status_change(order=order, to_status=Status.DELIVERED, changed_by=by)
+
+
+def order_refund(
+    *, order: Order, lines: dict[int, int] | None, by=None, reason: str = "", restock: bool = False
+) -> Order:
+    """Refund the whole order (`lines=None`) or some quantities of some lines (`{line_id: quantity}`).
+
+    Amounts come from the prices frozen in the lines (plus their tax when prices excluded it); the
+    shipping charge is refunded only by a full refund, which returns everything not yet refunded.
+    Goods of a paid order that has not shipped go back to stock. Goods that have shipped stay out of
+    stock unless `restock` says they came back in sellable condition: a refund alone does not prove
+    that the customer returned anything.
+    """
+    reason = _text(reason, field="reason", limit=REFUND_REASON_MAX)
+    with transaction.atomic():
+        locked = _order_lock(order=order)
+        if locked.status not in REFUNDABLE:
+            raise InvalidTransitionError(
+                order=locked, to_status=Status.REFUNDED if lines is None else Status.PARTIALLY_REFUNDED
+            )
+        order_lines = {line.pk: line for line in locked.lines.all()}
+        if lines is None:
+            quantities = {pk: line.quantity - line.refunded_quantity for pk, line in order_lines.items()}
+            amount = locked.total - locked.refunded_total
+            to_status = Status.REFUNDED
+        else:
+            quantities = _refund_quantities(order_lines=order_lines, lines=lines)
+            amount = min(
+                _lines_amount(order=locked, order_lines=order_lines, quantities=quantities),
+                locked.total - locked.refunded_total,
+            )
+            to_status = Status.PARTIALLY_REFUNDED
+        restock = restock or locked.status == Status.PAID
+        _status_set(order=locked, to_status=to_status, changed_by=by, note=reason)
+        for pk, quantity in quantities.items():
+            if quantity:
+                OrderLine.objects.filter(pk=pk).update(refunded_quantity=F("refunded_quantity") + quantity)
+        if restock:
+            _stock_return(units=[(order_lines[pk].variant_id, quantity) for pk, quantity in quantities.items()])
+        _payments_refund(order=locked, amount=amount, reason=reason or "Refund", by=by)
+        locked.refunded_total += amount
+        locked.save(update_fields=["refunded_total", "updated_at"])
+        _email_on_commit(order=locked, kind="refunded", context={"amount": amount, "reason": reason})
+        return locked
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _order_lock(*, order: Order) -> Order:
+    """The order's row, locked until the end of the transaction, with its current values."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _status_set(*, order: Order, to_status: str, changed_by, note: str) -> None:
+    if to_status not in TRANSITIONS:
+        raise ApplicationError(f"Unknown status {to_status!r}.", details={"to_status": ["Unknown status."]})
+    if to_status not in TRANSITIONS[order.status]:
+        raise InvalidTransitionError(order=order, to_status=to_status)
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=order.status,
+        to_status=to_status,
+        changed_by=_user_or_none(changed_by),
+        note=_text(note, field="note", limit=NOTE_MAX),
+    )
+    order.status = to_status
+    order.save(update_fields=["status", "updated_at"])
+
+
+def _text(value: str, *, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        message = f"Ensure this field has no more than {limit} characters."
+        raise ApplicationError(message, details={field: [message]})
+    return value
+
+
+def _refund_quantities(*, order_lines: dict[int, OrderLine], lines: dict[int, int]) -> dict[int, int]:
+    """Validate `{line_id: quantity}` against what is left to refund on each line of the order."""
+    errors = {}
+    for pk, quantity in lines.items():
+        line = order_lines.get(pk)
+        if line is None:
+            errors[str(pk)] = ["This line is not part of the order."]
+        elif not isinstance(quantity, int) or quantity < 1:
+            errors[str(pk)] = ["Ensure the quantity is at least 1."]
+        elif quantity > line.quantity - line.refunded_quantity:
+            errors[str(pk)] = [f"Only {line.quantity - line.refunded_quantity} of this line can still be refunded."]
+    if not lines:
+        errors["lines"] = ["Choose at least one line to refund."]
+    if errors:
+        raise ApplicationError("Some refund lines are invalid.", details={"lines": errors})
+    return dict(lines)
+
+
+def _lines_amount(*, order: Order, order_lines: dict[int, OrderLine], quantities: dict[int, int]) -> Decimal:
+    """What the customer paid for these quantities: frozen unit prices, plus tax if it was added on top."""
+    goods = sum((order_lines[pk].unit_price * quantity for pk, quantity in quantities.items()), ZERO)
+    if not order.prices_include_tax:
+        goods += (goods * order.tax_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return goods
+
+
+def _stock_return(*, units: list[tuple[int | None, int]]) -> None:
+    """Put (variant id, quantity) units back in stock; lines whose variant was deleted are skipped.
+
+    Rows are updated in id order, the order in which checkout locks them, so the two cannot deadlock.
+    """
+    quantities: Counter[int] = Counter()
+    for variant_id, quantity in units:
+        if variant_id is not None and quantity > 0:
+            quantities[variant_id] += quantity
+    for variant_id in sorted(quantities):
+        Variant.objects.filter(pk=variant_id).update(stock_quantity=F("stock_quantity") + quantities[variant_id])
+    if quantities:
+        product_denormalised_refresh(
+            product_ids=Variant.objects.filter(pk__in=quantities).values_list("product_id", flat=True).distinct()
+        )
+
+
+def _payments_refund(*, order: Order, amount: Decimal, reason: str, by, at_most_captured: bool = False) -> Decimal:
+    """Refund `amount` through the order's captured payments, oldest first; returns what was refunded.
+
+    With `at_most_captured` (cancellation) whatever was captured, up to `amount`, is refunded, since
+    an order cancelled before payment has nothing to give back; otherwise too little captured money
+    is an error.
+    """
+    payments = list(
+        Payment.objects.select_for_update()
+        .filter(order=order, status__in=[Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED])
+        .order_by("created_at", "id")
+    )
+    available = sum((payment.refundable_amount for payment in payments), ZERO)
+    if at_most_captured:
+        amount = min(amount, available)
+    elif available < amount:
+        raise ApplicationError(
+            f"Order {order.number} has only {available} of captured payments left to refund, not {amount}.",
+            code="refund_exceeds_payments",
+            details={"amount": str(amount), "refundable": str(available)},
+        )
+    left = amount
+    for payment in payments:
+        part = min(left, payment.refundable_amount)
+        if part > 0:
+            payment_refund(payment=payment, amount=part, reason=reason, created_by=_user_or_none(by))
+            left -= part
+    return amount
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+# --- emails --------------------------------------------------------------------------------------
+
+EMAIL_SUBJECTS = {
+    "shipped": "Your order {number} is on its way",
+    "cancelled": "Your order {number} has been cancelled",
+    "refunded": "Your refund for order {number}",
+}
+
+
+def _email_on_commit(*, order: Order, kind: str, context: dict) -> None:
+    """Send the customer the `emails/order_<kind>` email once the transaction has committed."""
+    transaction.on_commit(lambda: _email_send(order_id=order.pk, kind=kind, context=context))
+
+
+def _email_send(*, order_id: int, kind: str, context: dict) -> None:
+    """Render the text and HTML bodies and send; a mail server failure is logged, never raised,
+    because the order change it reports has already been committed."""
+    order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    context = {
+        **context,
+        "order": order,
+        "lines": list(order.lines.all()),
+        "shop_name": settings.SHOP_NAME,
+        "currency_symbol": settings.SHOP_CURRENCY_SYMBOL,
+    }
+    message = EmailMultiAlternatives(
+        subject=EMAIL_SUBJECTS[kind].format(number=order.number),
+        body=render_to_string(f"emails/order_{kind}.txt", context),
+        to=[order.email],
+    )
+    message.attach_alternative(render_to_string(f"emails/order_{kind}.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Could not send the %s email of order %s", kind, order.number)
