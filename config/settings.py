@@ -109,7 +109,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "storefront"}}
+    # Per process. Room for the anonymous page cache (core/page_cache.py): Django's default of
+    # 300 entries would evict pages of a large catalog before they are ever hit again.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "storefront",
+            "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_MAX_ENTRIES", default=5000)},
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous catalog pages are served from the cache for this long (core/page_cache.py); 0 disables.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
