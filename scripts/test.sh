@@ -17,4 +17,5 @@ PG_FSYNC=off scripts/pg.sh start "$cluster/data" "$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/storefront"
 export DJANGO_READ_DOT_ENV=false DEBUG=true SECRET_KEY=test-only-secret-key MEDIA_ROOT="$cluster/media"
 unset REDIS_URL
+mkdir -p staticfiles  # WhiteNoise warns on every request when STATIC_ROOT does not exist
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
