@@ -6,6 +6,7 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self) -> None:
         from ml.kinds import register
-        from recommendations.kinds import PopularityKind
+        from recommendations.kinds import AlsKind, PopularityKind
 
         register(PopularityKind())
+        register(AlsKind())

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Extract
 
 from events.models import Interaction
 from ml import loader
-from recommendations.ml import popularity
+from recommendations.ml import interactions, popularity
 
 
 def popularity_events(*, start: datetime, end: datetime) -> popularity.Events:
@@ -50,3 +50,34 @@ def popular_product_ids(*, limit: int = 10, exclude: frozenset[int] = frozenset(
     """The most popular products now, by the popularity champion; empty when none is trained yet."""
     served = loader.champion("popularity")
     return Recommendation(product_ids=served.model.top(limit, exclude=exclude), model_version_id=served.version_id)
+
+
+def user_events(*, start: datetime, end: datetime) -> interactions.UserEvents:
+    """The view, wishlist, cart and purchase events of signed-in users in [start, end), oldest first.
+
+    Training data of the `als` kind. Like popularity_events, a cart or purchase event that names
+    only the variant counts for the variant's product.
+    """
+    codes = {kind: code for code, kind in enumerate(popularity.EVENT_KINDS)}
+    rows = (
+        Interaction.objects.filter(
+            kind__in=popularity.EVENT_KINDS, user__isnull=False, created_at__gte=start, created_at__lt=end
+        )
+        .annotate(item=Coalesce(F("product_id"), F("variant__product_id")), at=Extract("created_at", "epoch"))
+        .filter(item__isnull=False)
+        .order_by("created_at", "id")
+        .values_list("user_id", "item", "kind", "at")
+    )
+    user_ids, product_ids, kinds, times = [], [], [], []
+    for user_id, product_id, kind, at in rows.iterator(chunk_size=20_000):
+        user_ids.append(user_id)
+        product_ids.append(product_id)
+        kinds.append(codes[kind])
+        times.append(float(at))
+    return interactions.UserEvents(
+        user_ids=np.array(user_ids, dtype=np.int64),
+        product_ids=np.array(product_ids, dtype=np.int64),
+        kinds=np.array(kinds, dtype=np.int8),
+        times=np.array(times, dtype=np.float64),
+        end=end.timestamp(),
+    )

@@ -70,7 +70,7 @@ def test_staff_start_a_run_and_get_202_with_the_run(toy, staff_api):
 @pytest.mark.parametrize(
     ("payload", "details"),
     [
-        ({"kind": "nope"}, {"kind": ["Unknown kind. Choose one of: popularity, toy."]}),
+        ({"kind": "nope"}, {"kind": ["Unknown kind. Choose one of: als, popularity, toy."]}),
         ({}, {"kind": ["This field is required."]}),
         ({"kind": "toy", "params": {"epochs": 3}}, {"params": ["Allowed: accuracy, fail, transient_failures."]}),
     ],

@@ -35,7 +35,7 @@ def test_all_queues_every_kind(toy, capsys):
     call_command("train", "all")
 
     # then
-    assert sorted(TrainingRun.objects.values_list("registered_model__name", flat=True)) == ["popularity", "toy"]
+    assert sorted(TrainingRun.objects.values_list("registered_model__name", flat=True)) == ["als", "popularity", "toy"]
 
 
 def test_an_unknown_kind_is_an_error_listing_the_kinds(toy):
@@ -44,7 +44,7 @@ def test_an_unknown_kind_is_an_error_listing_the_kinds(toy):
         call_command("train", "pricing")
 
     # then
-    assert str(error.value) == "Unknown model kind 'pricing'. Known kinds: popularity, toy."
+    assert str(error.value) == "Unknown model kind 'pricing'. Known kinds: als, popularity, toy."
     assert not TrainingRun.objects.exists()
 
 
