@@ -11,6 +11,7 @@ brand and the last four digits.
 """
 
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -136,22 +137,26 @@ class PaymentNetworkError(PaymentError):
 # --- The interface -----------------------------------------------------------------------------------
 
 
-class PaymentGateway:
+class PaymentGateway(ABC):
     """What checkout and the back office need from a payment provider. Amounts are in `currency`."""
 
     code = ""  # stored on each Payment row: which gateway holds the transaction
 
+    @abstractmethod
     def authorize(self, *, amount: Decimal, currency: str, card: CardDetails, description: str) -> AuthorizationResult:
-        raise NotImplementedError
+        """Implemented by each gateway."""
 
+    @abstractmethod
     def capture(self, *, reference: str, amount: Decimal, currency: str) -> CaptureResult:
-        raise NotImplementedError
+        """Implemented by each gateway."""
 
+    @abstractmethod
     def void(self, *, reference: str) -> VoidResult:
-        raise NotImplementedError
+        """Implemented by each gateway."""
 
+    @abstractmethod
     def refund(self, *, reference: str, amount: Decimal, currency: str) -> RefundResult:
-        raise NotImplementedError
+        """Implemented by each gateway."""
 
 
 class TestGateway(PaymentGateway):
