@@ -37,6 +37,7 @@ from core.api import THROTTLED_RESPONSE, error_example, error_response
 from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
 from events.services import interaction_record_from_request
+from orders.api import ADDRESS_EXAMPLE, ORDER_EXAMPLE
 from orders.serializers import OrderSerializer
 
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # 1 to 100 visible ASCII characters
@@ -328,51 +329,6 @@ class ShippingMethodListView(CartAPIView):
         return Response(ShippingMethodSerializer(methods, many=True).data)
 
 
-_ADDRESS = {
-    "full_name": "Ana Silva",
-    "line1": "1 High Street",
-    "line2": "",
-    "city": "London",
-    "region": "",
-    "postal_code": "SW1A 1AA",
-    "country": "GB",
-    "phone": "",
-}
-_ORDER = {
-    "number": "SF-2026-000123",
-    "status": "paid",
-    "created_at": "2026-05-01T09:30:00+01:00",
-    "email": "ana@example.com",
-    "currency": "EUR",
-    "subtotal": "179.80",
-    "shipping": "0.00",
-    "tax": "29.97",
-    "tax_rate": "20.00",
-    "prices_include_tax": True,
-    "total": "179.80",
-    "refunded_total": "0.00",
-    "shipping_method": "Standard delivery",
-    "shipping_address": {**_ADDRESS, "country_name": "United Kingdom"},
-    "billing_address": {**_ADDRESS, "country_name": "United Kingdom"},
-    "tracking_number": "",
-    "lines": [
-        {
-            "id": 81,
-            "sku": "TR2-42",
-            "product_name": "Trail Runner 2",
-            "variant_name": "EU 42",
-            "quantity": 2,
-            "unit_price": "89.90",
-            "line_total": "179.80",
-            "refunded_quantity": 0,
-        }
-    ],
-    "status_history": [
-        {"from_status": "", "to_status": "pending_payment", "created_at": "2026-05-01T09:30:00+01:00"},
-        {"from_status": "pending_payment", "to_status": "paid", "created_at": "2026-05-01T09:30:01+01:00"},
-    ],
-    "can_cancel": True,
-}
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -461,7 +417,7 @@ class CheckoutView(CartAPIView):
                 request_only=True,
                 value={
                     "email": "ana@example.com",
-                    "shipping_address": _ADDRESS,
+                    "shipping_address": ADDRESS_EXAMPLE,
                     "shipping_method": "standard",
                     "payment": {"card_number": "4242 4242 4242 4242", "card_expiry": "12/30", "card_cvc": "123"},
                 },
@@ -475,7 +431,7 @@ class CheckoutView(CartAPIView):
                     "payment": {"card_number": "4242424242424242", "card_expiry": "12/2030", "card_cvc": "123"},
                 },
             ),
-            OpenApiExample("Order", response_only=True, value=_ORDER),
+            OpenApiExample("Order", response_only=True, value=ORDER_EXAMPLE),
         ],
     )
     def post(self, request):

@@ -79,7 +79,8 @@ _LINE = {
     "line_total": "179.80",
     "refunded_quantity": 0,
 }
-_ADDRESS = {
+# Examples for the schema; checkout/api.py shows the same order.
+ADDRESS_EXAMPLE = {
     "full_name": "Ana Silva",
     "line1": "1 High Street",
     "line2": "",
@@ -89,7 +90,7 @@ _ADDRESS = {
     "country": "GB",
     "phone": "",
 }
-_ORDER = {
+ORDER_EXAMPLE = {
     "number": "SF-2026-000123",
     "status": "paid",
     "created_at": "2026-05-01T09:30:00+01:00",
@@ -103,8 +104,8 @@ _ORDER = {
     "total": "179.80",
     "refunded_total": "0.00",
     "shipping_method": "Standard delivery",
-    "shipping_address": _ADDRESS,
-    "billing_address": _ADDRESS,
+    "shipping_address": {**ADDRESS_EXAMPLE, "country_name": "United Kingdom"},
+    "billing_address": {**ADDRESS_EXAMPLE, "country_name": "United Kingdom"},
     "tracking_number": "",
     "lines": [_LINE],
     "status_history": [
@@ -114,7 +115,7 @@ _ORDER = {
     "can_cancel": True,
 }
 _STAFF_ORDER = {
-    **_ORDER,
+    **ORDER_EXAMPLE,
     "user": "ana",
     "status": "shipped",
     "tracking_number": "1Z999AA10123456784",
@@ -188,7 +189,7 @@ class OrderViewSet(viewsets.ViewSet):
         description="With its lines, addresses, tracking number and status history.",
         parameters=[ORDER_NUMBER],
         responses={200: OrderSerializer, 403: NOT_SIGNED_IN, 404: ORDER_NOT_FOUND, 429: THROTTLED_RESPONSE},
-        examples=[OpenApiExample("Order", response_only=True, value=_ORDER)],
+        examples=[OpenApiExample("Order", response_only=True, value=ORDER_EXAMPLE)],
     )
     def retrieve(self, request, number):
         return Response(OrderSerializer(selectors.order_for_customer(user=request.user, number=number)).data)
@@ -228,7 +229,7 @@ class OrderViewSet(viewsets.ViewSet):
             OpenApiExample(
                 "Cancelled",
                 response_only=True,
-                value={**_ORDER, "status": "cancelled", "refunded_total": "179.80", "can_cancel": False},
+                value={**ORDER_EXAMPLE, "status": "cancelled", "refunded_total": "179.80", "can_cancel": False},
             ),
         ],
     )
