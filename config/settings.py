@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "recommendations",
     "pricing",
     "support",
+    "sentiment",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""Pricing API routes, mounted under /api/v1/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pricing page routes."""
+
+urlpatterns = []

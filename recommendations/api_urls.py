@@ -1,0 +1,3 @@
+"""Recommendations API routes, mounted under /api/v1/."""
+
+urlpatterns = []

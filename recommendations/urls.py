@@ -1,0 +1,3 @@
+"""Recommendations page routes."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Sentiment API routes, mounted under /api/v1/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Sentiment page routes."""
+
+urlpatterns = []

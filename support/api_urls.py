@@ -1,0 +1,3 @@
+"""Support API routes, mounted under /api/v1/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Support page routes."""
+
+urlpatterns = []
