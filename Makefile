@@ -46,6 +46,15 @@ serve: setup db ## Serve the site with gunicorn (production-like; needs SECRET_K
 	@$(PY) manage.py collectstatic --noinput -v0
 	@$(VENV)/bin/gunicorn config.wsgi -b 127.0.0.1:$${PORT:-8000} -w $${WEB_CONCURRENCY:-2}
 
+backup: setup ## Back up the database, model artifacts and media into backups/<time>/ (BACKUP_DIR overrides)
+	$(DB_STEP)
+	@scripts/backup.sh
+
+restore: setup ## Restore a backup made by `make backup`: make restore BACKUP=backups/<time>
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<time>"; exit 2; }
+	$(DB_STEP)
+	@scripts/restore.sh "$(BACKUP)"
+
 worker: setup ## Start a Celery worker (QUEUES=gpu for a GPU machine; default: both queues)
 	@$(VENV)/bin/celery -A config worker -l info -Q $${QUEUES:-default,gpu}
 
@@ -63,4 +72,4 @@ bench: setup-dev ## Page benchmark: 50k products, wrk at 32 connections against 
 db-stop: ## Stop the private PostgreSQL cluster
 	@scripts/pg.sh stop $(LOCAL_PG_DIR)
 
-.PHONY: help run test setup setup-dev db demo serve worker lint format bench db-stop
+.PHONY: help run test setup setup-dev db demo serve backup restore worker lint format bench db-stop

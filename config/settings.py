@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_countries",
     "axes",
+    "csp",
+    "django_guid",
+    "django_prometheus",
     "core",
     "shop",
     "events",
@@ -60,7 +64,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole request
+    "django_guid.middleware.guid_middleware",  # the request id, in every log line of the request
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its response
 ]
 
@@ -324,14 +332,67 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): scripts, styles, fonts and XHR from our own origin only. No
+# page has an inline script or style, so neither 'unsafe-inline' nor nonces are needed; images may
+# also be data: URIs (the icons of Swagger UI). Browser tests fail on any CSP violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
-# --- Logging ---------------------------------------------------------------------------------
+# --- Logging and observability --------------------------------------------------------------
+# Every log line carries the request id (django-guid): taken from an incoming X-Request-ID header
+# when it is a valid UUID, else new; returned in the response and passed on to Celery tasks.
+# LOG_FORMAT=json writes one JSON object a line for a log shipper (the default when DEBUG is off).
 
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django_guid logs every generated id at INFO: the id is already on every line.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }
+# /metrics (Prometheus, django-prometheus plus the store's own gauges in core/metrics.py) answers only
+# clients in these networks: a Prometheus server scrapes it from inside, never the public.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+
+# --- Recommendations ------------------------------------------------------------------------
+# Lists published per version and per key (user, product, category); blocks show fewer.
+RECOMMENDATIONS_PUBLISHED_PER_LIST = env.int("RECOMMENDATIONS_PUBLISHED_PER_LIST", default=30)
+# Published lists and publications are cached per version this long (keys name the version).
+RECOMMENDATIONS_CACHE_SECONDS = env.int("RECOMMENDATIONS_CACHE_SECONDS", default=3600)
+RECOMMENDATIONS_MAX_PER_BRAND = env.int("RECOMMENDATIONS_MAX_PER_BRAND", default=3)  # diversity of one block
+RECOMMENDATIONS_WARM_MIN_USERS = 5  # fewer users: the product's neighbours come from its catalog attributes
+RECOMMENDATIONS_TRENDING_DAYS = 14
+# Consumables: category slug (subcategories included) -> days after a purchase when the product may
+# be recommended again to its buyer. Anything else bought is never recommended to its buyer again.
+RECOMMENDATIONS_CONSUMABLES = {"skincare": 60, "hair-care": 60, "shaving-grooming": 45}
+RECOMMENDATIONS_BLOCK_LIMIT = 8  # products per block on the pages

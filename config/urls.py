@@ -1,12 +1,21 @@
 """Top-level URL map: the storefront, the back office and the versioned API."""
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core import health
+from core.metrics import metrics_view
+
+SWAGGER_STYLES = {"style-src": ["'self'", "'unsafe-inline'"]}
 
 urlpatterns = [
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/ml/", include("ml.urls")),  # before shop's API, whose last route answers every other path
     path("api/v1/", include("recommendations.api_urls")),
@@ -18,7 +27,14 @@ urlpatterns = [
     path("api/v1/", include("checkout.api_urls")),
     path("api/v1/", include("shop.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's page has one inline <style> block: allowed there, for styles only (its script is a file).
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("", include("recommendations.urls")),
     path("", include("support.urls")),
     path("", include("sentiment.urls")),

@@ -83,6 +83,8 @@ def browser_page(live_server):
 
     Playwright's sync API runs an event loop in this thread, which makes Django refuse database
     access from it unless DJANGO_ALLOW_ASYNC_UNSAFE is set; the live server runs in another thread.
+    Any Content-Security-Policy violation the browser reports fails the test: the site must work
+    under the production CSP (no inline scripts or styles).
     """
     from playwright.sync_api import sync_playwright
 
@@ -96,7 +98,15 @@ def browser_page(live_server):
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.set_default_timeout(10_000)
+                csp_violations = []
+                page.on(
+                    "console",
+                    lambda message: (
+                        csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+                    ),
+                )
                 yield page
+                assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
             finally:
                 browser.close()
     finally:
