@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",  # the request id, in every log line of the request
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",  # a database outage in a view: 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -396,3 +397,11 @@ RECOMMENDATIONS_TRENDING_DAYS = 14
 # be recommended again to its buyer. Anything else bought is never recommended to its buyer again.
 RECOMMENDATIONS_CONSUMABLES = {"skincare": 60, "hair-care": 60, "shaving-grooming": 45}
 RECOMMENDATIONS_BLOCK_LIMIT = 8  # products per block on the pages
+
+# --- Review sentiment -----------------------------------------------------------------------
+# How a submitted review is scored: "sync" right after its commit, in the request (milliseconds
+# once the model is loaded), "task" by a Celery task, "off" not at all (the nightly re-score fills in).
+SENTIMENT_SCORING = env.str("SENTIMENT_SCORING", default="sync")
+SENTIMENT_ASPECT_REVIEWS = env.int("SENTIMENT_ASPECT_REVIEWS", default=500)  # newest reviews read per product
+SENTIMENT_ASPECT_SIMILARITY = 0.8  # cosine of phrase embeddings that puts two phrases in one aspect
+SENTIMENT_ASPECT_MIN_MENTIONS = 2  # reviews that must mention an aspect before the product page shows it

@@ -16,6 +16,7 @@ trap cleanup EXIT INT TERM
 PG_FSYNC=off scripts/pg.sh start "$cluster/data" "$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/storefront"
 export DJANGO_READ_DOT_ENV=false DEBUG=true SECRET_KEY=test-only-secret-key MEDIA_ROOT="$cluster/media"
+export TEST_PG_CLUSTER="$cluster/data"  # the fault tests stop and restart this server
 unset REDIS_URL
 mkdir -p staticfiles  # WhiteNoise warns on every request when STATIC_ROOT does not exist
 .venv/bin/python -m pytest -p no:cacheprovider "$@"

@@ -24,9 +24,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from checkout.services import MAX_LINE_QUANTITY
 from core.errors import ApplicationError, NotFoundError
+from core.middleware import unavailable_response_for_current_error
 from core.page_cache import page_cache_serve
 from events.models import Interaction
 from events.services import interaction_record_from_request
+from sentiment.selectors import product_page_sentiment
 from shop import selectors, services
 from shop.filters import PRICE_BANDS, SORT_CHOICES, ProductFilters, ProductSearchForm
 from shop.models import Product, Variant
@@ -274,6 +276,8 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             page_size=REVIEWS_SHOWN,
             user=request.user,
         )
+        # Sentiment summary, aspects and the ?sentiment= / ?aspect= filters (sentiment app; not personal).
+        sentiment = product_page_sentiment(product=item, query=request.GET, page_size=REVIEWS_SHOWN)
         return render(
             request,
             "shop/product.html",
@@ -299,6 +303,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
                 "review_page_urls": _review_page_urls(review_page, sort=review_sort, rating=review_rating),
                 "viewer": selectors.product_viewer_state(product=item, user=request.user),
                 "max_quantity": MAX_LINE_QUANTITY,
+                **sentiment,
             },
         ), {"product_id": item.pk}
 
@@ -450,5 +455,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Rendered without a request context: no context processors, so no database access."""
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    """Rendered without a request context: no context processors, so no database access.
+    A database outage is a 503 instead (core.middleware), whichever layer met it."""
+    return unavailable_response_for_current_error(request) or HttpResponse(
+        loader.render_to_string("500.html"), status=500
+    )
