@@ -6,6 +6,8 @@ through `accounts.services.user_login` so that the guest's cart follows the cust
 view parses a form, calls one service and redirects with a message.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -27,6 +30,8 @@ from accounts.forms import (
     add_service_errors,
 )
 from core.errors import ApplicationError, NotFoundError
+
+logger = logging.getLogger(__name__)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -114,6 +119,33 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"shop_name": settings.SHOP_NAME, "reset_hours": _reset_link_hours()}
+
+    def form_valid(self, form):
+        """Throttled per client IP and per email address (django-ratelimit, in the cache): past the
+        limit no email is sent, but the answer is the same, so the limit reveals nothing either."""
+        email = form.cleaned_data["email"].strip().lower()
+        limited = [
+            is_ratelimited(self.request, group="password-reset-ip", key="ip", rate=_reset_rate_ip, increment=True),
+            is_ratelimited(
+                self.request,
+                group="password-reset-email",
+                key=lambda g, r: email,
+                rate=_reset_rate_email,
+                increment=True,
+            ),
+        ]
+        if any(limited):
+            logger.warning("Password reset throttled for %s", "this client" if limited[0] else "this email")
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def _reset_rate_ip(group: str, request: HttpRequest) -> str:
+    return settings.PASSWORD_RESET_RATE_IP
+
+
+def _reset_rate_email(group: str, request: HttpRequest) -> str:
+    return settings.PASSWORD_RESET_RATE_EMAIL
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -109,3 +109,24 @@ def test_changing_the_password_needs_the_old_one(client, customer):
     customer.refresh_from_db()
     assert customer.check_password(PASSWORD)
     assert client.session[SESSION_KEY] == str(customer.pk)
+
+
+def test_password_reset_emails_are_throttled_per_address_without_saying_so(client, customer, settings):
+    settings.PASSWORD_RESET_RATE_EMAIL = "3/h"
+
+    answers = [client.post("/account/password-reset/", {"email": "ana@example.com"}) for _ in range(5)]
+
+    assert [answer["Location"] for answer in answers] == ["/account/password-reset/sent/"] * 5
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_requests_are_throttled_per_client_across_addresses(client, customer, settings):
+    settings.PASSWORD_RESET_RATE_IP = "2/h"
+    settings.PASSWORD_RESET_RATE_EMAIL = "100/h"
+
+    for _ in range(3):
+        client.post("/account/password-reset/", {"email": "ana@example.com"}, REMOTE_ADDR="198.51.100.7")
+    other_client = client.post("/account/password-reset/", {"email": "ana@example.com"}, REMOTE_ADDR="198.51.100.8")
+
+    assert other_client.status_code == 302
+    assert len(mail.outbox) == 3  # two from the first client, then one from the other
