@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import logout
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -79,9 +78,6 @@ ADDRESS_INVALID_RESPONSE = error_response(
         details={"postal_code": ["Enter a valid postal code for this country."]},
     ),
 )
-# Token first, so that a request without valid credentials is a 401 with `WWW-Authenticate: Token`
-# (DRF answers 403 when the first class, as the session's, has no such header).
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 ADDRESS_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The address's id.")
 
 
@@ -192,7 +188,6 @@ class LoginView(APIView):
 
 
 class LogoutView(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -216,7 +211,6 @@ class LogoutView(APIView):
 
 
 class MeView(APIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -273,7 +267,6 @@ class MeView(APIView):
 class AddressViewSet(viewsets.ViewSet):
     """The signed-in customer's address book. Another customer's address id answers 404."""
 
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
     pagination_class = StorefrontPagination
     lookup_value_regex = r"\d{1,18}"  # beyond a bigint is no id, and must not reach the database

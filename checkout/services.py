@@ -18,11 +18,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from checkout import selectors
@@ -30,8 +28,8 @@ from checkout.models import Cart, CartLine, ShippingMethod
 from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
 from events.services import interaction_record
-from orders.models import Order, OrderLine, OrderStatusChange
-from orders.services import order_number_next, order_status_change
+from orders.models import Order, OrderEmail, OrderLine, OrderStatusChange
+from orders.services import order_email_queue, order_number_next, order_status_change
 from payments.gateways import CardDetails, PaymentError, PaymentNetworkError
 from payments.models import Payment
 from payments.services import payment_authorize, payment_capture, payment_failure_record, payment_void
@@ -457,7 +455,7 @@ def _order_write(
     transaction.on_commit(
         lambda: _purchases_record(order=order, purchases=purchases, session_key=session_key, source=source), robust=True
     )
-    transaction.on_commit(lambda: order_confirmation_send(order_id=order.pk), robust=True)
+    order_email_queue(order=order, kind=OrderEmail.Kind.CONFIRMATION)
     return order
 
 
@@ -488,25 +486,3 @@ def _purchases_record(*, order: Order, purchases: list[tuple[Variant, int]], ses
             price=variant.price,
             source=source,
         )
-
-
-def order_confirmation_send(*, order_id: int) -> None:
-    """Email the order confirmation (plain text and HTML). Runs after commit: a mail server failure
-    is logged and swallowed, because the order it confirms has been placed."""
-    order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    context = {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "shop_name": settings.SHOP_NAME,
-        "currency_symbol": settings.SHOP_CURRENCY_SYMBOL,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"Your order {order.number} is confirmed",
-        body=render_to_string("emails/order_confirmation.txt", context),
-        to=[order.email],
-    )
-    message.attach_alternative(render_to_string("emails/order_confirmation.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not send the confirmation email of order %s", order.number)

@@ -167,6 +167,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failed attempts only: no record of every customer's successful logins
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 3600)  # seconds a reset link works
+# Password-reset emails per client IP and per address (django-ratelimit); past them none is sent.
+PASSWORD_RESET_RATE_IP = env.str("PASSWORD_RESET_RATE_IP", default="10/h")
+PASSWORD_RESET_RATE_EMAIL = env.str("PASSWORD_RESET_RATE_EMAIL", default="3/h")
 # Sessions last two weeks and survive closing the browser, so a guest's cart does too. Logging in
 # rotates the session key (Django's login()), and changing the password ends the other sessions.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
@@ -205,15 +208,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- REST API --------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers an unauthenticated request with the first class's challenge, so a
+    # client without credentials gets 401 + `WWW-Authenticate: Token` (session-first would say 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.StorefrontPagination",
     "PAGE_SIZE": 24,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.StorefrontAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -309,6 +314,7 @@ PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="payments.gateways.TestGate
 # --- Email -----------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local/emails"))  # the file backend's folder
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@storefront.example")
 
 # --- Orders --------------------------------------------------------------------------------
@@ -405,3 +411,36 @@ SENTIMENT_SCORING = env.str("SENTIMENT_SCORING", default="sync")
 SENTIMENT_ASPECT_REVIEWS = env.int("SENTIMENT_ASPECT_REVIEWS", default=500)  # newest reviews read per product
 SENTIMENT_ASPECT_SIMILARITY = 0.8  # cosine of phrase embeddings that puts two phrases in one aspect
 SENTIMENT_ASPECT_MIN_MENTIONS = 2  # reviews that must mention an aspect before the product page shows it
+
+# --- Dynamic pricing ------------------------------------------------------------------------
+# "suggest" (staff approve) or "automatic" for categories without their own CategoryPricing row.
+PRICING_DEFAULT_MODE = env.str("PRICING_DEFAULT_MODE", default="suggest")
+PRICING_WINDOW_DAYS = env.int("PRICING_WINDOW_DAYS", default=180)  # days of DailyVariantStats a run reads
+# Small bounded price tests where a variant's elasticity is uncertain (pricing.ml.optimiser).
+PRICING_EXPLORATION = env.bool("PRICING_EXPLORATION", default=True)
+PRICING_RUN_AT = (4, 0)  # local (hour, minute) of the nightly pricing run, after the demand model's retraining
+# Guardrails of variants whose product and categories have none (percentages; the reference price is
+# the variant's median price over the window).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PriceSuggestionStatusEnum"] = "pricing.models.PriceSuggestion.Status"
+PRICING_DEFAULT_GUARDRAIL = {
+    "min_price": None,
+    "max_price": None,
+    "floor_pct": 70,
+    "ceiling_pct": 150,
+    "min_margin_pct": 10,
+    "max_change_pct": 10,
+    "max_weekly_change_pct": 20,
+    "min_days_between_changes": 1,
+    "frozen": False,
+}
+
+# --- Support bot ----------------------------------------------------------------------------
+SUPPORT_MESSAGE_MAX_LENGTH = env.int("SUPPORT_MESSAGE_MAX_LENGTH", default=500)  # characters per chat message
+SUPPORT_FAQ_MIN_SIMILARITY = env.float("SUPPORT_FAQ_MIN_SIMILARITY", default=0.7)  # cosine to answer from the FAQ
+SUPPORT_HANDOFF_AFTER_MISUNDERSTOOD = 2  # consecutive misunderstood messages before the hand-off
+SUPPORT_GUEST_LOOKUP_ATTEMPTS = 5  # wrong order number/email pairs per conversation and per client...
+SUPPORT_GUEST_LOOKUP_WINDOW_SECONDS = 15 * 60  # ...within this window
+SUPPORT_RETRAIN_DELAY_SECONDS = env.int("SUPPORT_RETRAIN_DELAY_SECONDS", default=300)  # after the last staff edit
+SUPPORT_DATA_CHECK_SECONDS = 10.0  # how often a process checks whether the FAQ changed
+SUPPORT_API_THROTTLE = env.str("SUPPORT_API_THROTTLE", default="30/min")  # chat messages per client
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["support"] = SUPPORT_API_THROTTLE

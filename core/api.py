@@ -125,3 +125,10 @@ class StorefrontPagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size
         return parameters
+
+
+NOT_AUTHENTICATED_RESPONSE = error_response(
+    "Not signed in, or the token is invalid: send `Authorization: Token <key>` or a session cookie.",
+    error_example("Not signed in", code="not_authenticated", message="Authentication credentials were not provided."),
+    error_example("Invalid token", code="authentication_failed", message="Invalid token."),
+)

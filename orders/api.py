@@ -38,8 +38,7 @@ _NOT_SIGNED_IN = error_example(
 )
 NOT_SIGNED_IN = error_response("Not signed in (send a token or a session cookie).", _NOT_SIGNED_IN)
 NOT_STAFF = error_response(
-    "Not signed in, or not staff (changing orders also needs the 'change order' permission).",
-    _NOT_SIGNED_IN,
+    "Not staff (changing orders also needs the 'change order' permission).",
     error_example("Not staff", code="permission_denied", message="You do not have permission to perform this action."),
 )
 ORDER_NOT_FOUND = error_response(
@@ -175,7 +174,7 @@ class OrderViewSet(viewsets.ViewSet):
         responses={
             200: OrderListSerializer(many=True),
             400: error_response("Invalid `page` or `page_size`.", INVALID_PAGE_EXAMPLE),
-            403: NOT_SIGNED_IN,
+            401: NOT_SIGNED_IN,
             404: ORDERS_NOT_FOUND,
             429: THROTTLED_RESPONSE,
         },
@@ -188,7 +187,7 @@ class OrderViewSet(viewsets.ViewSet):
         summary="Get one of my orders",
         description="With its lines, addresses, tracking number and status history.",
         parameters=[ORDER_NUMBER],
-        responses={200: OrderSerializer, 403: NOT_SIGNED_IN, 404: ORDER_NOT_FOUND, 429: THROTTLED_RESPONSE},
+        responses={200: OrderSerializer, 401: NOT_SIGNED_IN, 404: ORDER_NOT_FOUND, 429: THROTTLED_RESPONSE},
         examples=[OpenApiExample("Order", response_only=True, value=ORDER_EXAMPLE)],
     )
     def retrieve(self, request, number):
@@ -214,7 +213,7 @@ class OrderViewSet(viewsets.ViewSet):
                 ),
                 _REFUND_FAILED,
             ),
-            403: NOT_SIGNED_IN,
+            401: NOT_SIGNED_IN,
             404: ORDER_NOT_FOUND,
             409: _conflict(
                 "The order has shipped or is already closed.",

@@ -105,3 +105,39 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class OrderEmail(models.Model):
+    """An email about an order, written in the same transaction as the change it reports (an outbox).
+
+    A Celery task sends it right after the commit; if the broker or the worker is down, the
+    periodic sweep (orders.tasks.order_emails_deliver_pending) sends it once they are back. A row
+    is claimed under a row lock and marked sent, so each email goes out once.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", "Order confirmation"
+        SHIPPED = "shipped", "Shipped"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    context = models.JSONField(default=dict, blank=True, help_text="Extra template values, e.g. a refund's amount.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="orderemail_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email of order {self.order_id}"

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.errors import ApplicationError, NotFoundError
-from orders.models import ZERO, Order, OrderLine, OrderStatusChange
+from orders.models import ZERO, Order, OrderEmail, OrderLine, OrderStatusChange
 from payments.models import Payment
 from payments.services import payment_refund
 from shop.models import Variant
@@ -127,7 +127,7 @@ def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
         )
         locked.refunded_total += amount
         locked.save(update_fields=["refunded_total", "updated_at"])
-        _email_on_commit(order=locked, kind="cancelled", context={"amount": amount, "reason": reason})
+        order_email_queue(order=locked, kind=OrderEmail.Kind.CANCELLED, context={"amount": amount, "reason": reason})
         return locked
 
 
@@ -143,7 +143,7 @@ def order_ship(*, order: Order, tracking_number: str, by=None) -> Order:
         _status_set(order=locked, to_status=Status.SHIPPED, changed_by=by, note=f"Tracking number {tracking_number}")
         locked.tracking_number = tracking_number
         locked.save(update_fields=["tracking_number", "updated_at"])
-        _email_on_commit(order=locked, kind="shipped", context={})
+        order_email_queue(order=locked, kind=OrderEmail.Kind.SHIPPED)
         return locked
 
 
@@ -192,7 +192,7 @@ def order_refund(
         _payments_refund(order=locked, amount=amount, reason=reason or "Refund", by=by)
         locked.refunded_total += amount
         locked.save(update_fields=["refunded_total", "updated_at"])
-        _email_on_commit(order=locked, kind="refunded", context={"amount": amount, "reason": reason})
+        order_email_queue(order=locked, kind=OrderEmail.Kind.REFUNDED, context={"amount": amount, "reason": reason})
         return locked
 
 
@@ -306,37 +306,93 @@ def _user_or_none(user):
 
 
 # --- emails --------------------------------------------------------------------------------------
+# An outbox: the email row is written in the transaction of the change it reports, a task sends
+# it after the commit, and a periodic sweep sends whatever the task could not (broker or worker
+# down). See OrderEmail.
 
 EMAIL_SUBJECTS = {
-    "shipped": "Your order {number} is on its way",
-    "cancelled": "Your order {number} has been cancelled",
-    "refunded": "Your refund for order {number}",
+    OrderEmail.Kind.CONFIRMATION: "Your order {number} is confirmed",
+    OrderEmail.Kind.SHIPPED: "Your order {number} is on its way",
+    OrderEmail.Kind.CANCELLED: "Your order {number} has been cancelled",
+    OrderEmail.Kind.REFUNDED: "Your refund for order {number}",
 }
+EMAIL_MAX_ATTEMPTS = 5
+EMAIL_MONEY_KEYS = ("amount",)  # stored as strings in the JSON context, Decimals again when rendered
 
 
-def _email_on_commit(*, order: Order, kind: str, context: dict) -> None:
-    """Send the customer the `emails/order_<kind>` email once the transaction has committed."""
-    transaction.on_commit(lambda: _email_send(order_id=order.pk, kind=kind, context=context))
+def order_email_queue(*, order: Order, kind: str, context: dict | None = None) -> OrderEmail:
+    """Record the email in the current transaction and ask a worker to send it once committed.
+
+    If the broker cannot take the task, the email stays pending for the periodic sweep, so the
+    order change is never held back or undone by the mail path.
+    """
+    stored = {key: str(value) if isinstance(value, Decimal) else value for key, value in (context or {}).items()}
+    email = OrderEmail.objects.create(order=order, kind=kind, context=stored)
+    transaction.on_commit(lambda: _order_email_task_send(email_id=email.pk))
+    return email
 
 
-def _email_send(*, order_id: int, kind: str, context: dict) -> None:
-    """Render the text and HTML bodies and send; a mail server failure is logged, never raised,
-    because the order change it reports has already been committed."""
-    order = Order.objects.prefetch_related("lines").get(pk=order_id)
+def _order_email_task_send(*, email_id: int) -> None:
+    from orders.tasks import order_email_deliver_task
+
+    try:
+        order_email_deliver_task.delay(email_id)
+    except Exception:  # broker down: the sweep delivers it later
+        logger.warning("Could not queue order email %s; the periodic sweep will send it", email_id, exc_info=True)
+
+
+def order_email_deliver(*, email_id: int) -> bool:
+    """Send one pending email; True if this call sent it.
+
+    The row is claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked sent in the same
+    transaction, so a task and the sweep (or two workers) never both send it. A mail server
+    failure is recorded on the row and retried by the sweep, up to EMAIL_MAX_ATTEMPTS.
+    """
+    with transaction.atomic():
+        email = (
+            OrderEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OrderEmail.Status.PENDING)
+            .select_related("order")
+            .first()
+        )
+        if email is None:
+            return False  # already sent, failed for good, or being sent by another worker
+        email.attempts += 1
+        try:
+            _order_email_message(email).send()
+        except Exception as error:
+            logger.exception("Could not send the %s email of order %s", email.kind, email.order.number)
+            email.last_error = str(error)[:500]
+            if email.attempts >= EMAIL_MAX_ATTEMPTS:
+                email.status = OrderEmail.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        email.status, email.sent_at = OrderEmail.Status.SENT, timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def order_emails_deliver_pending(*, limit: int = 500) -> int:
+    """The sweep: send pending emails, oldest first; the number sent."""
+    pending = OrderEmail.objects.filter(status=OrderEmail.Status.PENDING).values_list("pk", flat=True)[:limit]
+    return sum(order_email_deliver(email_id=email_id) for email_id in list(pending))
+
+
+def _order_email_message(email: OrderEmail) -> EmailMultiAlternatives:
+    """The text and HTML bodies from `emails/order_<kind>.txt|html`."""
+    order = Order.objects.prefetch_related("lines").get(pk=email.order_id)
     context = {
-        **context,
+        **email.context,
+        **{key: Decimal(email.context[key]) for key in EMAIL_MONEY_KEYS if email.context.get(key)},
         "order": order,
         "lines": list(order.lines.all()),
         "shop_name": settings.SHOP_NAME,
         "currency_symbol": settings.SHOP_CURRENCY_SYMBOL,
     }
     message = EmailMultiAlternatives(
-        subject=EMAIL_SUBJECTS[kind].format(number=order.number),
-        body=render_to_string(f"emails/order_{kind}.txt", context),
+        subject=EMAIL_SUBJECTS[email.kind].format(number=order.number),
+        body=render_to_string(f"emails/order_{email.kind}.txt", context),
         to=[order.email],
     )
-    message.attach_alternative(render_to_string(f"emails/order_{kind}.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not send the %s email of order %s", kind, order.number)
+    message.attach_alternative(render_to_string(f"emails/order_{email.kind}.html", context), "text/html")
+    return message

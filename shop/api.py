@@ -412,7 +412,7 @@ class ProductViewSet(viewsets.ViewSet):
         params.is_valid(raise_exception=True)
         product = selectors.product_get(slug=slug)
         paginator = self.pagination_class()
-        reviews = selectors.review_list(product=product, **params.validated_data)
+        reviews = selectors.review_list(product=product, **params.validated_data).select_related("sentiment")
         page = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
 
@@ -438,8 +438,7 @@ class ProductViewSet(viewsets.ViewSet):
                 ),
             ),
             403: error_response(
-                "Not signed in, or not a verified buyer of the product.",
-                _NOT_AUTHENTICATED,
+                "Not a verified buyer of the product.",
                 error_example(
                     "Not a verified buyer",
                     code="not_verified_buyer",
@@ -492,7 +491,7 @@ class ReviewViewSet(viewsets.ViewSet):
         responses={
             200: OwnReviewSerializer,
             400: error_response("Invalid or unknown fields.", _INVALID_REVIEW),
-            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
             404: error_response("No review of yours has that id.", _NOT_FOUND_REVIEW),
             429: THROTTLED_RESPONSE,
         },
@@ -526,7 +525,7 @@ class ReviewViewSet(viewsets.ViewSet):
                 "The review is the customer's own.",
                 error_example("Own review", code="own_review", message="You cannot vote on your own review."),
             ),
-            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
             404: error_response("No published review has that id.", _NOT_FOUND_REVIEW),
             429: THROTTLED_RESPONSE,
         },
@@ -571,7 +570,7 @@ class WishlistViewSet(viewsets.ViewSet):
         responses={
             200: WishlistItemSerializer(many=True),
             400: error_response("Invalid `page` or `page_size`.", INVALID_PAGE_EXAMPLE),
-            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
             404: error_response(
                 "The page is past the end.",
                 error_example("Page past the end", code="not_found", message="Invalid page."),
@@ -607,7 +606,7 @@ class WishlistViewSet(viewsets.ViewSet):
                     details={"product": ["This field is required."]},
                 ),
             ),
-            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
             404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
             429: THROTTLED_RESPONSE,
         },
@@ -634,7 +633,7 @@ class WishlistViewSet(viewsets.ViewSet):
         parameters=[WISHLIST_PRODUCT_SLUG],
         responses={
             204: None,
-            403: error_response("Not signed in.", _NOT_AUTHENTICATED),
+            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
             404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
             429: THROTTLED_RESPONSE,
         },

@@ -32,3 +32,17 @@ def _fast_password_hashing(settings):
 def _page_cache_off(settings):
     """Tests see freshly rendered pages; tests/core/test_page_cache.py turns the page cache on."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_in_process():
+    """Tasks sent during a test run in the test's process, at once (Celery's eager mode), so flows
+    that queue work after commit (order emails, scoring) complete inside the test. Queues and
+    workers themselves are tested with real processes in tests/ml/test_worker.py and
+    tests/orders/test_email_outbox.py."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

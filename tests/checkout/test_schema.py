@@ -4,12 +4,12 @@ from drf_spectacular.generators import SchemaGenerator
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 DOCUMENTED = {
-    ("/api/v1/cart/", "get"): {"200", "429"},
-    ("/api/v1/cart/lines/", "post"): {"201", "400", "403", "404", "429"},
-    ("/api/v1/cart/lines/{line_id}/", "patch"): {"200", "400", "403", "404", "429"},
-    ("/api/v1/cart/lines/{line_id}/", "delete"): {"200", "403", "404", "429"},
-    ("/api/v1/checkout/shipping-methods/", "get"): {"200", "429"},
-    ("/api/v1/checkout/", "post"): {"200", "201", "400", "403", "404", "422", "429", "503"},
+    ("/api/v1/cart/", "get"): {"200", "401", "429"},
+    ("/api/v1/cart/lines/", "post"): {"201", "400", "401", "403", "404", "429"},
+    ("/api/v1/cart/lines/{line_id}/", "patch"): {"200", "400", "401", "403", "404", "429"},
+    ("/api/v1/cart/lines/{line_id}/", "delete"): {"200", "401", "403", "404", "429"},
+    ("/api/v1/checkout/shipping-methods/", "get"): {"200", "401", "429"},
+    ("/api/v1/checkout/", "post"): {"200", "201", "400", "401", "403", "404", "422", "429", "503"},
 }
 
 

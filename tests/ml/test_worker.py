@@ -6,112 +6,27 @@ trains it and the version appears in PostgreSQL with its artifact and checksum.
 """
 
 import hashlib
-import os
-import socket
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from urllib.parse import quote
 
 import pytest
-import redis
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from events.models import Interaction
 from ml.models import TrainingRun
 from ml.services import training_run_enqueue
+from tests.celery_processes import celery_on, redis_server, redis_url, start_worker
 from tests.factories import ProductFactory, UserFactory
+
+__all__ = ["celery_on", "redis_server", "redis_url", "start_worker"]  # fixtures
 
 WAIT_SECONDS = 60
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def redis_url(tmp_path):
-    """A private redis-server on a free port, without persistence; stopped after the test."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture
-def celery_on(redis_url, monkeypatch):
-    """Point this process's Celery app at the test Redis (its broker pools are reset before and after)."""
-    celery_app.close()
-    monkeypatch.setitem(celery_app.conf, "broker_url", redis_url)
-    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
-    yield redis_url
-    celery_app.close()
-
-
-def worker_database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker(celery_on, model_root, tmp_path):
-    """`celery -A config worker -Q default,gpu` against the test database and MODEL_ROOT."""
-    log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "REDIS_URL": celery_on,
-        "DATABASE_URL": worker_database_url(),
-        "MODEL_ROOT": str(model_root),
-        "DEBUG": "true",
-        "SECRET_KEY": "worker-test-secret",
-        "CONN_MAX_AGE": "0",
-    }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,gpu"),
-                *("--concurrency", "1", "-P", "solo", "-l", "info", "--without-gossip", "--without-mingle"),
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def worker(start_worker, model_root):
+    """A worker started before the test body runs, with the test's MODEL_ROOT."""
+    return start_worker()
 
 
 @pytest.mark.slow

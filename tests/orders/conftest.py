@@ -5,10 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from orders.models import Order
+from tests.checkout.conftest import express, standard
 from tests.factories import OrderFactory, OrderLineFactory, PaymentFactory, VariantFactory
-from tests.shop.conftest import browser_page
+from tests.shop.conftest import browser_page, make_product
 
-__all__ = ["browser_page"]
+__all__ = ["browser_page", "express", "make_product", "standard"]
 
 CENT = Decimal("0.01")
 

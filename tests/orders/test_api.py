@@ -170,8 +170,8 @@ def test_malformed_json_is_a_400(api, ana, make_order):
 def test_orders_need_a_signed_in_customer(api, make_order):
     order = make_order()
 
-    assert api.get("/api/v1/orders/").status_code == 403
-    assert api.post(f"/api/v1/orders/{order.number}/cancel/").status_code == 403
+    assert api.get("/api/v1/orders/").status_code == 401
+    assert api.post(f"/api/v1/orders/{order.number}/cancel/").status_code == 401
     assert nothing_changed(order)
 
 

@@ -4,14 +4,14 @@ from drf_spectacular.generators import SchemaGenerator
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 DOCUMENTED_RESPONSES = {
-    ("/api/v1/orders/", "get"): {"200", "400", "403", "404", "429"},
-    ("/api/v1/orders/{number}/", "get"): {"200", "403", "404", "429"},
-    ("/api/v1/orders/{number}/cancel/", "post"): {"200", "400", "403", "404", "409", "429"},
-    ("/api/v1/staff/orders/", "get"): {"200", "400", "403", "404", "429"},
-    ("/api/v1/staff/orders/{number}/", "get"): {"200", "403", "404", "429"},
-    ("/api/v1/staff/orders/{number}/ship/", "post"): {"200", "400", "403", "404", "409", "429"},
-    ("/api/v1/staff/orders/{number}/deliver/", "post"): {"200", "403", "404", "409", "429"},
-    ("/api/v1/staff/orders/{number}/refund/", "post"): {"200", "400", "403", "404", "409", "429"},
+    ("/api/v1/orders/", "get"): {"200", "400", "401", "404", "429"},
+    ("/api/v1/orders/{number}/", "get"): {"200", "401", "404", "429"},
+    ("/api/v1/orders/{number}/cancel/", "post"): {"200", "400", "401", "404", "409", "429"},
+    ("/api/v1/staff/orders/", "get"): {"200", "400", "401", "403", "404", "429"},
+    ("/api/v1/staff/orders/{number}/", "get"): {"200", "401", "403", "404", "429"},
+    ("/api/v1/staff/orders/{number}/ship/", "post"): {"200", "400", "401", "403", "404", "409", "429"},
+    ("/api/v1/staff/orders/{number}/deliver/", "post"): {"200", "401", "403", "404", "409", "429"},
+    ("/api/v1/staff/orders/{number}/refund/", "post"): {"200", "400", "401", "403", "404", "409", "429"},
 }
 
 

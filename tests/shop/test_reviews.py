@@ -591,7 +591,7 @@ def test_api_verified_buyer_creates_a_review_returned_as_plain_text(product):
 @pytest.mark.parametrize(
     ("who", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("non-buyer", 403, "not_verified_buyer"),
         ("cancelled-order buyer", 403, "not_verified_buyer"),
     ],
@@ -674,7 +674,7 @@ def test_api_another_customers_review_is_404_and_unchanged(product):
 
     # then
     assert (patched.status_code, error(patched)["code"]) == (404, "review_not_found")
-    assert (anonymous.status_code, error(anonymous)["code"]) == (403, "not_authenticated")
+    assert (anonymous.status_code, error(anonymous)["code"]) == (401, "not_authenticated")
     review.refresh_from_db()
     assert (review.title, review.updated_at) == ("Mine", None)
 
@@ -811,10 +811,10 @@ def test_api_empty_patch_changes_nothing(product):
 def test_api_review_endpoints_are_documented_with_examples_and_errors():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     expected = {
-        ("/api/v1/products/{slug}/reviews/", "get"): {"200", "400", "404", "429"},
-        ("/api/v1/products/{slug}/reviews/", "post"): {"201", "400", "403", "404", "429"},
-        ("/api/v1/reviews/{id}/", "patch"): {"200", "400", "403", "404", "429"},
-        ("/api/v1/reviews/{id}/helpful/", "post"): {"200", "400", "403", "404", "429"},
+        ("/api/v1/products/{slug}/reviews/", "get"): {"200", "400", "401", "404", "429"},
+        ("/api/v1/products/{slug}/reviews/", "post"): {"201", "400", "401", "403", "404", "429"},
+        ("/api/v1/reviews/{id}/", "patch"): {"200", "400", "401", "404", "429"},
+        ("/api/v1/reviews/{id}/helpful/", "post"): {"200", "400", "401", "404", "429"},
     }
 
     for (path, method), statuses in expected.items():

@@ -321,7 +321,7 @@ def test_api_wishlist_is_private(products):
     # then
     assert listed.json()["count"] == 0
     assert deleted.status_code == 204
-    assert [(r.status_code, error(r)["code"]) for r in anonymous] == [(403, "not_authenticated")] * 3
+    assert [(r.status_code, error(r)["code"]) for r in anonymous] == [(401, "not_authenticated")] * 3
     assert list(WishlistItem.objects.values_list("user_id", flat=True)) == [owner.pk]
 
 
@@ -368,9 +368,9 @@ def test_api_malformed_json_is_400_and_writes_nothing(products):
 def test_api_wishlist_endpoints_are_documented_with_examples_and_errors():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     expected = {
-        ("/api/v1/wishlist/", "get"): {"200", "400", "403", "404", "429"},
-        ("/api/v1/wishlist/", "post"): {"200", "201", "400", "403", "404", "429"},
-        ("/api/v1/wishlist/{product_slug}/", "delete"): {"204", "403", "404", "429"},
+        ("/api/v1/wishlist/", "get"): {"200", "400", "401", "404", "429"},
+        ("/api/v1/wishlist/", "post"): {"200", "201", "400", "401", "404", "429"},
+        ("/api/v1/wishlist/{product_slug}/", "delete"): {"204", "401", "404", "429"},
     }
 
     for (path, method), statuses in expected.items():
