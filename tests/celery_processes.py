@@ -103,12 +103,13 @@ def worker_database_url() -> str:
 @pytest.fixture
 def start_worker(celery_on, tmp_path):
     """Starts `celery -A config worker -Q default,gpu` against the test database, this process's
-    MODEL_ROOT and EMAIL_FILE_PATH=tmp_path/emails when called; returns its log file. Stopped after
+    MODEL_ROOT and EMAIL_FILE_PATH=tmp_path/emails when called; returns the process. Stopped after
     the test."""
     processes = []
 
-    def start():
-        log_path = tmp_path / "worker.log"
+    def start(app: str = "config") -> subprocess.Popen:
+        """Start a worker of the Celery app `app` (a module for `celery -A`); its log is `.log_path`."""
+        log_path = tmp_path / f"worker-{len(processes) + 1}.log"
         env = {
             **os.environ,
             "REDIS_URL": celery_on,
@@ -124,7 +125,7 @@ def start_worker(celery_on, tmp_path):
             processes.append(
                 subprocess.Popen(
                     [
-                        *(sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,gpu"),
+                        *(sys.executable, "-m", "celery", "-A", app, "worker", "-Q", "default,gpu"),
                         *("--concurrency", "1", "-P", "solo", "-l", "info", "--without-gossip", "--without-mingle"),
                     ],
                     cwd=settings.BASE_DIR,
@@ -133,10 +134,13 @@ def start_worker(celery_on, tmp_path):
                     stderr=subprocess.STDOUT,
                 )
             )
-        return log_path
+        processes[-1].log_path = log_path
+        return processes[-1]
 
     yield start
     for process in processes:
+        if process.poll() is not None:
+            continue
         process.terminate()
         try:
             process.wait(timeout=30)

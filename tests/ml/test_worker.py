@@ -25,8 +25,8 @@ WAIT_SECONDS = 60
 
 @pytest.fixture
 def worker(start_worker, model_root):
-    """A worker started before the test body runs, with the test's MODEL_ROOT."""
-    return start_worker()
+    """A worker started before the test body runs, with the test's MODEL_ROOT; its log file."""
+    return start_worker().log_path
 
 
 @pytest.mark.slow

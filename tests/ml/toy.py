@@ -1,5 +1,6 @@
 """A small test-only model kind for the tests of the ML platform, and a helper that trains it."""
 
+import time
 from datetime import timedelta
 
 import numpy as np
@@ -14,13 +15,14 @@ class ToyKind(ModelKind):
     """A "model" that is just its `accuracy` parameter, stored as a .npy file.
 
     `fail=True` makes fit hit a real numpy floating-point error; `transient_failures=n` makes the
-    first n fits raise the database's OperationalError, as a dropped connection would.
+    first n fits raise the database's OperationalError, as a dropped connection would;
+    `sleep_seconds` makes fit last that long, reporting progress, as a long training does.
     """
 
     name = "toy"
     title = "Toy model"
     main_metric = "accuracy"
-    default_params = {"accuracy": 0.5, "fail": False, "transient_failures": 0}
+    default_params = {"accuracy": 0.5, "fail": False, "transient_failures": 0, "sleep_seconds": 0}
 
     def __init__(self):
         self.fits = 0
@@ -42,6 +44,10 @@ class ToyKind(ModelKind):
             with np.errstate(invalid="raise"):
                 np.sqrt(np.array([-1.0]))
         progress(0.5, "halfway")
+        started = time.monotonic()
+        while time.monotonic() - started < params["sleep_seconds"]:
+            time.sleep(0.1)
+            progress(0.5, "still fitting")
         return np.array([params["accuracy"]])
 
     def evaluate(self, *, model, data):
