@@ -60,3 +60,18 @@ def champion_artifact(*, kind: str) -> dict | None:
         )
         .first()
     )
+
+
+def kinds_needing_training(*, names: list[str]) -> list[str]:
+    """Of `names`, the kinds with no champion and no run queued or running (first start of a store)."""
+    served = set(
+        ModelAlias.objects.filter(name=ModelAlias.Name.CHAMPION, registered_model__name__in=names).values_list(
+            "registered_model__name", flat=True
+        )
+    )
+    pending = set(
+        TrainingRun.objects.filter(
+            registered_model__name__in=names, status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
+        ).values_list("registered_model__name", flat=True)
+    )
+    return [name for name in names if name not in served | pending]

@@ -31,6 +31,8 @@ echo "==> Applying database migrations"
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo_store --if-empty
 $PY manage.py ensure_staff_account
+echo "==> Queuing the first training of every model for the worker (pages use baselines until each is ready)"
+$PY manage.py train all --missing
 
 mkdir -p .local/broker/queue .local/broker/processed
 echo "==> Serving on http://127.0.0.1:$PORT  (Ctrl-C stops the web server, worker and scheduler)"

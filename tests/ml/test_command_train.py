@@ -3,7 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from ml import kinds
 from ml.models import ModelVersion, TrainingRun
+from tests.ml.toy import train as toy_train
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +37,17 @@ def test_all_queues_every_kind(toy, capsys):
     call_command("train", "all")
 
     # then
-    assert sorted(TrainingRun.objects.values_list("registered_model__name", flat=True)) == ["als", "popularity", "toy"]
+    assert sorted(TrainingRun.objects.values_list("registered_model__name", flat=True)) == sorted(kinds.kind_names())
+    assert "toy" in kinds.kind_names()
 
 
 def test_an_unknown_kind_is_an_error_listing_the_kinds(toy):
     # when
     with pytest.raises(CommandError) as error:
-        call_command("train", "pricing")
+        call_command("train", "no-such-kind")
 
     # then
-    assert str(error.value) == "Unknown model kind 'pricing'. Known kinds: als, popularity, toy."
+    assert str(error.value) == f"Unknown model kind 'no-such-kind'. Known kinds: {', '.join(kinds.kind_names())}."
     assert not TrainingRun.objects.exists()
 
 
@@ -62,3 +65,29 @@ def test_a_failed_sync_training_exits_with_the_error(toy, monkeypatch):
         str(error.value) == f"Training failed: toy run {run.pk}: FloatingPointError: invalid value encountered in sqrt"
     )
     assert ModelVersion.objects.get().status == "failed"
+
+
+def test_missing_trains_only_kinds_without_a_champion_or_a_run_under_way(toy, capsys, monkeypatch):
+    # given: toy has a champion; popularity has a queued run; als has neither
+    monkeypatch.setattr(kinds, "kind_names", lambda: ["als", "popularity", "toy"])
+    toy_train()
+    call_command("train", "popularity")
+    capsys.readouterr()
+
+    # when
+    call_command("train", "all", "--missing")
+
+    # then
+    queued = TrainingRun.objects.filter(status="queued").order_by("pk")
+    assert [run.registered_model.name for run in queued] == ["popularity", "als"]
+    assert capsys.readouterr().out == f"Queued als run {queued.last().pk}.\n"
+
+
+def test_missing_with_every_kind_served_says_so(toy, capsys, monkeypatch):
+    monkeypatch.setattr(kinds, "kind_names", lambda: ["toy"])
+    toy_train()
+
+    call_command("train", "all", "--missing")
+
+    assert capsys.readouterr().out == "Every model kind has a champion or a run under way; nothing to train.\n"
+    assert TrainingRun.objects.count() == 1

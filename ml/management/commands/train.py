@@ -1,7 +1,9 @@
-"""`python manage.py train <kind|all> [--sync]`: train models from the shell.
+"""`python manage.py train <kind|all> [--sync] [--missing]`: train models from the shell.
 
 Without --sync the runs are queued for a worker (the same service as the admin's "Retrain now")
 and their ids printed. With --sync each run trains in this process, with a progress bar.
+--missing skips kinds that already have a champion or a run queued or running (`make run` uses
+it so a first start trains everything and a restart trains nothing).
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +12,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from core.errors import ApplicationError
 from events.services import interactions_flush
-from ml import kinds, services
+from ml import kinds, selectors, services
 from ml.models import TrainingRun
 
 
@@ -20,14 +22,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", help=f"A model kind or 'all'. Known kinds: {', '.join(kinds.kind_names())}.")
         parser.add_argument("--sync", action="store_true", help="Train here and now, with a progress bar.")
+        parser.add_argument(
+            "--missing", action="store_true", help="Only kinds without a champion and without a run under way."
+        )
 
-    def handle(self, *args, kind: str, sync: bool, **options) -> None:
+    def handle(self, *args, kind: str, sync: bool, missing: bool, **options) -> None:
         names = kinds.kind_names() if kind == "all" else [kind]
         try:
             for name in names:
                 kinds.kind_get(name)
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
+        if missing:
+            names = selectors.kinds_needing_training(names=names)
+            if not names:
+                self.stdout.write("Every model kind has a champion or a run under way; nothing to train.")
         interactions_flush()  # events buffered by this process belong in the training data
         failed = []
         for name in names:
