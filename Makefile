@@ -46,6 +46,10 @@ serve: setup db ## Serve the site with gunicorn (production-like; needs SECRET_K
 	@$(PY) manage.py collectstatic --noinput -v0
 	@$(VENV)/bin/gunicorn config.wsgi -b 127.0.0.1:$${PORT:-8000} -w $${WEB_CONCURRENCY:-2}
 
+audit: setup ## Check the installed requirements against PyPI's vulnerability data (pip-audit; needs pypi.org)
+	@$(PY) -m pip install -q pip-audit==2.10.1
+	@$(VENV)/bin/pip-audit --strict --progress-spinner off
+
 backup: setup ## Back up the database, model artifacts and media into backups/<time>/ (BACKUP_DIR overrides)
 	$(DB_STEP)
 	@scripts/backup.sh
@@ -72,4 +76,4 @@ bench: setup-dev ## Page benchmark: 50k products, wrk at 32 connections against 
 db-stop: ## Stop the private PostgreSQL cluster
 	@scripts/pg.sh stop $(LOCAL_PG_DIR)
 
-.PHONY: help run test setup setup-dev db demo serve backup restore worker lint format bench db-stop
+.PHONY: help run test setup setup-dev db demo serve audit backup restore worker lint format bench db-stop
