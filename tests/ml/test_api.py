@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from ml.kinds import kind_names
 from ml.models import TrainingRun
 from ml.selectors import champion_version
 from ml.services import training_run_create
@@ -72,9 +73,12 @@ def test_staff_start_a_run_and_get_202_with_the_run(toy, staff_api):
 @pytest.mark.parametrize(
     ("payload", "details"),
     [
-        ({"kind": "nope"}, {"kind": ["Unknown kind. Choose one of: als, popularity, toy."]}),
+        ({"kind": "nope"}, {"kind": ["Unknown kind. Choose one of: {kinds}."]}),
         ({}, {"kind": ["This field is required."]}),
-        ({"kind": "toy", "params": {"epochs": 3}}, {"params": ["Allowed: accuracy, fail, transient_failures."]}),
+        (
+            {"kind": "toy", "params": {"epochs": 3}},
+            {"params": ["Allowed: accuracy, fail, sleep_seconds, transient_failures."]},
+        ),
     ],
 )
 def test_a_bad_start_request_is_a_400_without_a_run(toy, staff_api, payload, details):
@@ -82,8 +86,11 @@ def test_a_bad_start_request_is_a_400_without_a_run(toy, staff_api, payload, det
     response = staff_api.post("/api/v1/ml/runs/", payload, format="json")
 
     # then
+    known = ", ".join(kind_names())
     assert response.status_code == 400
-    assert response.json()["error"]["details"] == details
+    assert response.json()["error"]["details"] == {
+        field: [message.replace("{kinds}", known) for message in messages] for field, messages in details.items()
+    }
     assert not TrainingRun.objects.exists()
 
 
