@@ -34,7 +34,7 @@ def test_first_run_trains_publishes_and_becomes_champion(toy, model_root):
     assert (version.number, version.status, version.device) == (1, "ready", "cpu")
     assert version.status_reason == "Accepted: accuracy 0.8000; there is no champion yet."
     assert version.metrics == {"accuracy": 0.8, "holdout_rows": 2.0}
-    assert version.params == {"accuracy": 0.8, "fail": False, "transient_failures": 0}
+    assert version.params == {"accuracy": 0.8, "fail": False, "transient_failures": 0, "sleep_seconds": 0}
     assert version.row_counts == {"train": 3, "holdout": 2}
     assert version.data_window_end == run.started_at
     assert version.data_window_end - version.data_window_start == timedelta(days=1)
@@ -247,7 +247,7 @@ def test_unknown_kind_or_parameter_is_refused_without_a_run(toy):
     assert unknown_kind.value.code == "unknown_model_kind"
     assert unknown_kind.value.message.startswith("Unknown model kind 'nope'. Known kinds: ")
     assert unknown_param.value.message == "Unknown parameters for toy: learning_rate."
-    assert unknown_param.value.details == {"params": ["Allowed: accuracy, fail, transient_failures."]}
+    assert unknown_param.value.details == {"params": ["Allowed: accuracy, fail, sleep_seconds, transient_failures."]}
     assert not TrainingRun.objects.exists()
 
 
