@@ -9,6 +9,7 @@ import secrets
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,6 +83,31 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     _cart_event(request, kind=Interaction.Kind.ADD_TO_CART, variant=line.variant, quantity=quantity)
     messages.success(request, f"Added to your cart: {_label(line)}, quantity {quantity}.")
     return redirect(line.variant.product.get_absolute_url())
+
+
+MAX_BUNDLE = 10
+
+
+@require_POST
+def cart_add_bundle(request: HttpRequest) -> HttpResponse:
+    """Add one of each variant in `variants` (ids separated by commas): all of them, or none with the error."""
+    parts = [part.strip() for part in request.POST.get("variants", "").split(",") if part.strip()]
+    if not parts or len(parts) > MAX_BUNDLE or not all(part.isdigit() and len(part) < 19 for part in parts):
+        messages.error(request, f"Choose 1 to {MAX_BUNDLE} products to add.")
+        return redirect("checkout:cart")
+    try:
+        with transaction.atomic():
+            cart_ = _cart_for_write(request)
+            lines = [
+                services.cart_line_add(cart=cart_, variant_id=int(part), quantity=1) for part in dict.fromkeys(parts)
+            ]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("checkout:cart")
+    for line in lines:
+        _cart_event(request, kind=Interaction.Kind.ADD_TO_CART, variant=line.variant, quantity=1)
+    messages.success(request, f"Added to your cart: {', '.join(_label(line) for line in lines)}.")
+    return redirect("checkout:cart")
 
 
 def _cart_line_action(request: HttpRequest, form_class, action) -> HttpResponse:

@@ -1,7 +1,9 @@
 """The model kinds of the recommendations app, plugged into the ML platform (ml.kinds)."""
 
+import re
+import weakref
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -92,6 +94,7 @@ class AlsTrainingSet:
     validation_days: float
     tuned_by: "AlsTrainingSet | None" = None
     chosen: list[tuple[als.AlsParams, tuning.SearchResult | None]] = field(default_factory=list)
+    fitted: list[als.AlsModel] = field(default_factory=list)  # the model fitted on this set, once fitted
 
     @cached_property
     def matrix(self) -> interactions.InteractionMatrix:
@@ -116,7 +119,8 @@ class AlsKind(ModelKind):
     ones; the same for popularity as `baseline_*`. Hyper-parameters come from a bounded search
     (tuning.search, at most `tune_seconds`; 0 keeps `engine`) on the training split's own last
     `holdout_days`; the choice is logged, stored in the artifact and, where numeric, in the
-    metrics (`tuned_*`). The published model is refitted on the whole window with it.
+    metrics (`tuned_*`). The published model is refitted on the whole window with it, starting
+    from the evaluated model's vectors for `refit_iterations` iterations (als.fit's warm start).
     """
 
     name = "als"
@@ -132,9 +136,11 @@ class AlsKind(ModelKind):
         "relevant_kinds": ["purchase", "add_to_cart"],
         "tune_seconds": 120.0,
         "engine": als.AlsParams().as_dict(),
+        "refit_iterations": 5,
     }
     top_k = 10
-    search_share = 0.8  # of the fit stage's progress bar, when the fit searches
+    search_share = 0.8
+    _fitted_on: dict[int, AlsTrainingSet] = {}  # of the fit stage's progress bar, when the fit searches
 
     def extract(self, *, params: dict[str, Any], as_of: datetime) -> TrainingData:
         start = as_of - timedelta(days=params["window_days"])
@@ -163,12 +169,20 @@ class AlsKind(ModelKind):
 
     def fit(self, *, data: AlsTrainingSet, params: dict[str, Any], device: str, progress: Progress) -> als.AlsModel:
         engine, share = self._engine_params(data=data, params=params, device=device, progress=progress)
-        return als.fit(
+        evaluated = data.tuned_by.fitted[0] if data.tuned_by is not None and data.tuned_by.fitted else None
+        model = als.fit(
             data.matrix,
             params=engine,
             device=device,
             progress=lambda fraction: progress(share + (1 - share) * fraction),
+            warm_start=evaluated,
+            iterations=min(params["refit_iterations"], engine.iterations) if evaluated is not None else None,
         )
+        data.fitted.append(model)
+        if data.tuned_by is not None:  # the model to publish: `save` needs the events it learned from
+            self._fitted_on[id(model)] = data
+            weakref.finalize(model, self._fitted_on.pop, id(model), None)
+        return model
 
     def _engine_params(
         self, *, data: AlsTrainingSet, params: dict[str, Any], device: str, progress: Progress
@@ -220,10 +234,43 @@ class AlsKind(ModelKind):
         return metrics
 
     def save(self, *, model: als.AlsModel, directory: Path) -> None:
+        """Write the artifact, then publish the version's lists (recommendations.services.publication_write).
+
+        The platform saves into `<kind>/.tmp-v<number>-<random>` (ml.artifacts) while the version
+        is training: its number names the version whose lists these are. Both happen before the
+        release transaction, so the champion only ever points at a version with complete lists.
+        """
         als.save(model, directory)
+        training = self._fitted_on.pop(id(model), None)
+        version_id = _training_version_id(directory)
+        if training is None or version_id is None:
+            return  # not a training run of the platform (e.g. a copy of an artifact): nothing to publish
+        from recommendations.services import publication_write, publications_prune
+
+        publication_write(
+            version_id=version_id,
+            model=model,
+            training=training,
+            trained_until=datetime.fromtimestamp(training.events.end, tz=UTC),
+        )
+        publications_prune()
 
     def load(self, *, directory: Path) -> als.AlsModel:
         return als.load(directory)
 
     def baseline(self) -> als.AlsModel:
         return als.empty()
+
+
+def _training_version_id(directory: Path) -> int | None:
+    """The id of the `als` version being saved into `directory` (ml.artifacts' temporary folder), if any."""
+    from ml.models import ModelVersion
+
+    match = re.fullmatch(r"\.tmp-v(\d+)-[0-9a-f]+", directory.name)
+    if match is None:
+        return None
+    return (
+        ModelVersion.objects.filter(registered_model__name=AlsKind.name, number=int(match[1]))
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -18,7 +18,7 @@ hyper-parameters. Never pickled objects.
 """
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ from implicit.cpu.als import AlternatingLeastSquares as CpuAls
 from implicit.cpu.topk import topk
 from threadpoolctl import threadpool_limits
 
-from recommendations.ml.interactions import CONFIDENCE_SCHEMES, InteractionMatrix, confidence
+from recommendations.ml.interactions import CONFIDENCE_SCHEMES, InteractionMatrix, codes, confidence
 
 ARTIFACT_FILE = "als.npz"
 FILTERED = np.finfo(np.float32).min  # the score implicit's topk gives items it had to skip
@@ -84,21 +84,31 @@ def fit(
     seed: int = 0,
     num_threads: int = 0,
     progress: Callable[[float], None] | None = None,
+    warm_start: "AlsModel | None" = None,
+    iterations: int | None = None,
 ) -> AlsModel:
     """Learn user and item vectors from `data` (weights as interactions.matrix_build sums them).
 
     `device` "cuda" trains with implicit's CUDA kernels (the caller checked `implicit.gpu.HAS_CUDA`
     through ml.device); the vectors come back to the CPU either way. `num_threads` 0 uses every core.
+    `warm_start` (CPU only): start from that model's vectors for the ids it knows (new ids start
+    random), and run `iterations` instead of params.iterations: refitting a converged model on a few
+    more days of data needs a few iterations, not a full fit.
     """
     confidences = confidence(data.matrix, scheme=params.confidence)
+    rounds = iterations or params.iterations
 
     def report(iteration: int, _elapsed: float, _loss) -> None:
         if progress is not None:
-            progress((iteration + 1) / params.iterations)
+            progress((iteration + 1) / rounds)
 
     # implicit parallelises itself; BLAS threads on top of that only compete for the same cores.
     with threadpool_limits(limits=1, user_api="blas"):
-        model = implicit_model(params, device=device, seed=seed, num_threads=num_threads)
+        model = implicit_model(replace(params, iterations=rounds), device=device, seed=seed, num_threads=num_threads)
+        if warm_start is not None and device == "cpu":
+            rng = np.random.default_rng(seed)
+            model.user_factors = _aligned(warm_start.user_factors, warm_start.user_ids, data.user_ids, rng)
+            model.item_factors = _aligned(warm_start.item_factors, warm_start.item_ids, data.item_ids, rng)
         model.fit(confidences, show_progress=False, callback=report)
     if device == "cuda":
         model = model.to_cpu()
@@ -110,6 +120,14 @@ def fit(
         params=params,
         device=device,
     )
+
+
+def _aligned(factors: np.ndarray, known_ids: np.ndarray, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Rows for `ids`: the known ids' rows of `factors`, small random ones (as implicit starts) for new ids."""
+    result = (rng.random((len(ids), factors.shape[1]), dtype=np.float32) * 0.01).astype(np.float32)
+    rows, known = codes(known_ids, ids)
+    result[known] = factors[rows[known]]
+    return result
 
 
 def implicit_model(params: AlsParams, *, device: str, seed: int, num_threads: int):
@@ -130,22 +148,36 @@ def implicit_model(params: AlsParams, *, device: str, seed: int, num_threads: in
     return CpuAls(**settings, num_threads=num_threads)
 
 
-def top_k(queries: np.ndarray, items: np.ndarray, *, exclude: sp.csr_matrix, k: int) -> np.ndarray:
+def top_k(queries: np.ndarray, items: np.ndarray, *, exclude: sp.csr_matrix, k: int, batch: int = 2048) -> np.ndarray:
     """Columns of the k largest `queries @ items.T` per row, skipping each row's `exclude` items; -1 pads.
 
-    implicit's topk does the scoring and the partial sort in C, in parallel, batch by batch, so no
-    users x items score matrix is ever held in memory.
+    implicit's topk does the scoring and the partial sort in C, batch by batch, so no users x
+    items score matrix is ever held in memory. Exclusions are applied here, vectorised: each batch
+    asks for k plus its longest exclusion row, then drops excluded columns keeping the order
+    (implicit's own filter loops over the rows in Python, which costs more than the scoring).
     """
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     items = np.ascontiguousarray(items, dtype=np.float32)
+    result = np.full((len(queries), k), -1, dtype=np.int64)
     if len(queries) == 0 or len(items) == 0:
-        return np.full((len(queries), k), -1, dtype=np.int64)
+        return result
     exclude = sp.csr_matrix(exclude, dtype=np.float32)
-    ids, scores = topk(items, queries, min(k, len(items)), filter_query_items=exclude)
-    ids = np.where(scores == FILTERED, -1, ids).astype(np.int64)
-    if ids.shape[1] < k:
-        ids = np.hstack([ids, np.full((len(ids), k - ids.shape[1]), -1, dtype=np.int64)])
-    return ids
+    for start in range(0, len(queries), batch):
+        stop = min(start + batch, len(queries))
+        rows = exclude[start:stop]
+        counts = np.diff(rows.indptr)
+        wanted = min(k + int(counts.max(initial=0)), len(items))
+        ids, scores = topk(items, queries[start:stop], wanted)
+        ids = np.where(scores == FILTERED, -1, ids).astype(np.int64)
+        if rows.nnz:
+            positions = np.arange(stop - start, dtype=np.int64)[:, None]
+            excluded = np.repeat(np.arange(stop - start, dtype=np.int64), counts) * len(items) + rows.indices
+            dropped = (ids < 0) | np.isin(positions * len(items) + ids, excluded)
+            order = np.argsort(dropped, axis=1, kind="stable")  # kept columns first, in score order
+            ids = np.where(np.take_along_axis(dropped, order, axis=1), -1, np.take_along_axis(ids, order, axis=1))
+        width = min(k, ids.shape[1])
+        result[start:stop, :width] = ids[:, :width]
+    return result
 
 
 def empty() -> AlsModel:
