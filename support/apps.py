@@ -1,5 +1,24 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 
 
 class SupportConfig(AppConfig):
     name = "support"
+    verbose_name = "Support bot"
+
+    def ready(self) -> None:
+        from ml.kinds import register
+        from support.kinds import SupportIntentsKind
+
+        register(SupportIntentsKind())
+        post_migrate.connect(_seed_defaults, sender=self, dispatch_uid="support.seed_defaults")
+
+
+def _seed_defaults(sender, using, **kwargs) -> None:
+    """The default intents and FAQ after every migrate (only what is missing; staff edits are kept)."""
+    from support.models import Intent
+    from support.services import support_defaults_seed
+
+    if Intent._meta.db_table in connections[using].introspection.table_names():
+        support_defaults_seed()

@@ -1,0 +1,233 @@
+"""Writes of the support app: handling a chat message, tickets and staff replies, feedback, labelling,
+return requests, the default data, and scheduling the retraining when staff change what the bot knows."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+
+from core.errors import ApplicationError, NotFoundError
+from orders.models import Order
+from support import selectors
+from support.dialogue import Reply, Turn, respond
+from support.models import Conversation, FaqEntry, Intent, IntentExample, Message, ReturnRequest, Ticket, TicketReply
+from support.pii import pii_mask
+from support.seed import FAQ, INTENTS
+
+logger = logging.getLogger(__name__)
+
+RETRAIN_LOCK_KEY = "support:retrain-scheduled"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    conversation: Conversation
+    customer_message: Message
+    bot_message: Message
+    reply: Reply
+    ticket: Ticket | None
+
+
+def _clean_text(text: str, *, field: str = "message") -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ApplicationError(
+            "Write a message first.", code="invalid", details={field: ["This field may not be blank."]}
+        )
+    limit = settings.SUPPORT_MESSAGE_MAX_LENGTH
+    if len(text) > limit:
+        raise ApplicationError(
+            f"Messages are limited to {limit} characters.",
+            code="invalid",
+            details={field: [f"Ensure this field has no more than {limit} characters."]},
+        )
+    return text
+
+
+def message_handle(*, text: str, user=None, public_id=None, client_key: str = "", page_product: str = "") -> Exchange:
+    """Answer one customer message: store it (masked), reply, remember the context, open a ticket when handing off."""
+    text = _clean_text(text)
+    user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        if public_id:
+            conversation = selectors.conversation_get(public_id=public_id, user=user)
+            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        else:
+            conversation = Conversation.objects.create(user=user)
+        customer = Message.objects.create(conversation=conversation, role=Message.Role.CUSTOMER, text=pii_mask(text))
+        reply = respond(
+            Turn(
+                conversation=conversation, text=text, user=user, client_key=client_key, page_product=page_product[:220]
+            )
+        )
+        customer.intent = reply.intent if not reply.fallback else ""
+        customer.confidence = reply.confidence
+        customer.model_version = reply.model_version
+        customer.is_fallback = reply.fallback
+        customer.review_status = Message.Review.PENDING if reply.fallback else Message.Review.NONE
+        customer.save(update_fields=["intent", "confidence", "model_version", "is_fallback", "review_status"])
+        bot = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.BOT,
+            text=pii_mask(reply.text),
+            intent=reply.intent,
+            confidence=reply.confidence,
+            model_version=reply.model_version,
+            payload={"quick_replies": reply.quick_replies, "cards": reply.cards, "actions": reply.actions},
+        )
+        ticket = None
+        if reply.handoff_reason:
+            ticket = ticket_create(conversation=conversation, reason=reply.handoff_reason)
+            reply.actions.append({"type": "ticket_opened", "ticket_id": ticket.pk})
+            bot.payload = {**bot.payload, "actions": reply.actions}
+            bot.save(update_fields=["payload"])
+        conversation.save(update_fields=["state", "status", "updated_at"])
+    return Exchange(conversation=conversation, customer_message=customer, bot_message=bot, reply=reply, ticket=ticket)
+
+
+def _transcript(conversation: Conversation) -> str:
+    lines = [
+        f"[{message.created_at:%Y-%m-%d %H:%M}] {message.get_role_display()}: {message.text}"
+        for message in conversation.messages.order_by("created_at", "id")
+    ]
+    return pii_mask("\n".join(lines))
+
+
+def ticket_create(*, conversation: Conversation, reason: str) -> Ticket:
+    """A ticket with the conversation's transcript; the conversation is marked handed off."""
+    user = conversation.user
+    email = user.email if user is not None else conversation.state.get("email", "")
+    ticket = Ticket.objects.create(
+        conversation=conversation, user=user, email=email, reason=reason[:200], transcript=_transcript(conversation)
+    )
+    conversation.status = Conversation.Status.HANDED_OFF
+    return ticket
+
+
+def ticket_reply_add(*, ticket: Ticket, author, text: str) -> TicketReply:
+    """A staff answer: stored on the ticket, shown in the customer's chat, and emailed to them after commit."""
+    if author is None or not author.is_staff:
+        raise NotFoundError("No such ticket.", code="ticket_not_found")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(
+            "Write a reply first.", code="invalid", details={"text": ["This field may not be blank."]}
+        )
+    if len(text) > 5000:
+        raise ApplicationError(
+            "Replies are limited to 5000 characters.",
+            code="invalid",
+            details={"text": ["Ensure this field has no more than 5000 characters."]},
+        )
+    with transaction.atomic():
+        reply = TicketReply.objects.create(ticket=ticket, author=author, text=text)
+        Message.objects.create(conversation_id=ticket.conversation_id, role=Message.Role.STAFF, text=pii_mask(text))
+        Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.ANSWERED)
+        if ticket.email:
+            transaction.on_commit(lambda: _reply_email_send(ticket_id=ticket.pk, text=text, email=ticket.email))
+    ticket.refresh_from_db()
+    return reply
+
+
+def _reply_email_send(*, ticket_id: int, text: str, email: str) -> None:
+    try:
+        send_mail(
+            subject=f"Re: your support request #{ticket_id}",
+            message=f"Hello,\n\n{text}\n\nYou can also read this answer in the chat on our site.\n\n"
+            f"{settings.SHOP_NAME}",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except Exception:
+        logger.exception("Could not email the reply to ticket %s", ticket_id)
+
+
+def message_feedback_set(*, message_id: int, value: str, user=None, public_id=None) -> Message:
+    """Thumbs up or down on a bot reply of the caller's own conversation."""
+    if value not in Message.Feedback.values:
+        raise ApplicationError("Feedback is 'up' or 'down'.", code="invalid", details={"value": ["Use up or down."]})
+    conversation = selectors.conversation_get(public_id=public_id, user=user)
+    message = conversation.messages.filter(pk=message_id, role=Message.Role.BOT).first()
+    if message is None:
+        raise NotFoundError("No such message.", code="message_not_found")
+    message.feedback = value
+    message.save(update_fields=["feedback"])
+    return message
+
+
+def message_label(*, message: Message, intent: Intent | None = None, faq: FaqEntry | None = None) -> Message:
+    """Teach the bot a message it missed: as an example of `intent`, or as a variant of an FAQ question."""
+    if (intent is None) == (faq is None):
+        raise ApplicationError("Choose an intent or an FAQ entry (one of them).", code="invalid")
+    with transaction.atomic():
+        if intent is not None:
+            IntentExample.objects.get_or_create(
+                intent=intent, text=message.text[:500], defaults={"source": IntentExample.Source.LABEL}
+            )
+            message.labelled_intent = intent
+        else:
+            faq.variants = "\n".join([*faq.variants.splitlines(), message.text[:300]]).strip()
+            faq.save(update_fields=["variants", "updated_at"])
+            message.labelled_faq = faq
+        message.review_status = Message.Review.LABELLED
+        message.save(update_fields=["labelled_intent", "labelled_faq", "review_status"])
+        support_training_schedule()
+    return message
+
+
+def return_request_create(*, order: Order, conversation: Conversation | None, reason: str = "") -> ReturnRequest:
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in (Order.Status.DELIVERED, Order.Status.PARTIALLY_REFUNDED):
+            raise ApplicationError(
+                f"Order {locked.number} has not been delivered, so it cannot be returned yet.", code="not_returnable"
+            )
+        if ReturnRequest.objects.filter(order=locked, status=ReturnRequest.Status.REQUESTED).exists():
+            raise ApplicationError(f"A return for order {locked.number} is already open.", code="return_exists")
+        return ReturnRequest.objects.create(order=locked, conversation=conversation, reason=pii_mask(reason)[:500])
+
+
+def support_defaults_seed() -> int:
+    """Create the default intents, examples and FAQ entries that are missing; returns how many rows were added."""
+    added = 0
+    with transaction.atomic():
+        for name, spec in INTENTS.items():
+            intent, created = Intent.objects.get_or_create(
+                name=name, defaults={"title": spec["title"], "description": spec["description"]}
+            )
+            added += created
+            if not created:
+                continue  # staff own it now: removed examples stay removed
+            IntentExample.objects.bulk_create(
+                [IntentExample(intent=intent, text=text, source=IntentExample.Source.SEED) for text in spec["examples"]]
+            )
+            added += len(spec["examples"])
+        for entry in FAQ:
+            _, created = FaqEntry.objects.get_or_create(question=entry["question"], defaults=entry)
+            added += created
+    return added
+
+
+def support_training_schedule() -> None:
+    """Retrain the intent model SUPPORT_RETRAIN_DELAY_SECONDS after the latest change, once for a burst of edits.
+
+    Called by the admin when intents, examples or FAQ entries change; the task is sent after the
+    commit, and a cache key keeps a burst of edits from queueing one run each.
+    """
+    delay = settings.SUPPORT_RETRAIN_DELAY_SECONDS
+
+    def send() -> None:
+        if not cache.add(RETRAIN_LOCK_KEY, 1, delay):
+            return
+        from support.tasks import support_intents_retrain
+
+        try:
+            support_intents_retrain.apply_async(countdown=delay)
+        except Exception:
+            cache.delete(RETRAIN_LOCK_KEY)
+            logger.exception("Could not schedule the support intent retraining")
+
+    transaction.on_commit(send)
