@@ -13,7 +13,7 @@ export LOCAL_PG_PORT
 DB_STEP = $(if $(DATABASE_URL),@echo "==> Using DATABASE_URL",@scripts/pg.sh start $(LOCAL_PG_DIR) $(LOCAL_PG_PORT))
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 run: ## Set up everything (venv, database, demo store, staff login) and serve on http://127.0.0.1:8000 (PORT overrides)
 	@scripts/run.sh
@@ -73,7 +73,24 @@ format: setup-dev ## Apply ruff fixes and formatting
 bench: setup-dev ## Page benchmark: 50k products, wrk at 32 connections against gunicorn (see bench/README.md)
 	@bench/pages.sh
 
+bench-recs: setup-dev ## Recommender: full retrain vs bare implicit and API p99 on the large demo store
+	@bench/recs.sh
+
+bench-ml: setup-dev ## Model benchmarks on ../shared/datasets: MovieLens, SST-2, UCI, Bitext, avocado, pricing simulator
+	@nice -n 10 $(PY) bench/movielens.py
+	@nice -n 10 $(PY) bench/sentiment_sst2.py
+	@nice -n 10 $(PY) bench/sentiment_uci.py
+	@nice -n 10 $(PY) bench/support_bitext.py
+	@nice -n 10 $(PY) bench/pricing_avocado.py
+	@nice -n 10 $(PY) bench/pricing_simulate.py
+
+bench-load: setup-dev ## Load: a shopper mix against gunicorn for 60 s while a model trains (bench/load.py)
+	@bench/load.sh
+
+bench-fuzz: setup-dev ## API fuzzing: schemathesis with EXAMPLES per operation (default 200)
+	@bench/api_fuzz.sh
+
 db-stop: ## Stop the private PostgreSQL cluster
 	@scripts/pg.sh stop $(LOCAL_PG_DIR)
 
-.PHONY: help run test setup setup-dev db demo serve audit backup restore worker lint format bench db-stop
+.PHONY: help run test setup setup-dev db demo serve audit backup restore worker lint format bench bench-recs bench-ml bench-load bench-fuzz db-stop
