@@ -13,7 +13,7 @@ export LOCAL_PG_PORT
 DB_STEP = $(if $(DATABASE_URL),@echo "==> Using DATABASE_URL",@scripts/pg.sh start $(LOCAL_PG_DIR) $(LOCAL_PG_PORT))
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 run: ## Set up everything (venv, database, demo store, staff login) and serve on http://127.0.0.1:8000 (PORT overrides)
 	@scripts/run.sh
