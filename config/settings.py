@@ -385,7 +385,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django_guid logs every generated id at INFO: the id is already on every line.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one INFO line per sign-in otherwise
+    },
 }
 # /metrics (Prometheus, django-prometheus plus the store's own gauges in core/metrics.py) answers only
 # clients in these networks: a Prometheus server scrapes it from inside, never the public.
@@ -403,6 +407,8 @@ RECOMMENDATIONS_TRENDING_DAYS = 14
 # be recommended again to its buyer. Anything else bought is never recommended to its buyer again.
 RECOMMENDATIONS_CONSUMABLES = {"skincare": 60, "hair-care": 60, "shaving-grooming": 45}
 RECOMMENDATIONS_BLOCK_LIMIT = 8  # products per block on the pages
+RECOMMENDATIONS_ACTIVE_DAYS = 30  # users with an event this recent get a published list; others a fold-in
+RECOMMENDATIONS_RESPONSE_CACHE_SECONDS = 60  # API answers without anything personal are shared this long
 
 # --- Review sentiment -----------------------------------------------------------------------
 # How a submitted review is scored: "sync" right after its commit, in the request (milliseconds
@@ -419,9 +425,9 @@ PRICING_WINDOW_DAYS = env.int("PRICING_WINDOW_DAYS", default=180)  # days of Dai
 # Small bounded price tests where a variant's elasticity is uncertain (pricing.ml.optimiser).
 PRICING_EXPLORATION = env.bool("PRICING_EXPLORATION", default=True)
 PRICING_RUN_AT = (4, 0)  # local (hour, minute) of the nightly pricing run, after the demand model's retraining
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PriceSuggestionStatusEnum"] = "pricing.models.PriceSuggestion.Status"
 # Guardrails of variants whose product and categories have none (percentages; the reference price is
 # the variant's median price over the window).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PriceSuggestionStatusEnum"] = "pricing.models.PriceSuggestion.Status"
 PRICING_DEFAULT_GUARDRAIL = {
     "min_price": None,
     "max_price": None,

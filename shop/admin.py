@@ -413,8 +413,9 @@ class ReviewAdmin(admin.ModelAdmin):
     """Moderation: publishing or hiding goes through services.review_status_set (refreshes ratings)."""
 
     list_display = ["title", "product", "rating", "status", "author_name", "helpful_count", "created_at"]
-    list_filter = ["status", "rating"]
-    list_select_related = ["product"]
+    list_display += ["sentiment__label", "sentiment__confidence"]  # sentiment app (ReviewSentiment)
+    list_filter = ["status", "rating", "sentiment__label"]
+    list_select_related = ["product", "sentiment"]
     search_fields = ["title", "body", "author_name", "product__name"]
     raw_id_fields = ["product", "user"]
     # Votes are counted by services.review_vote_helpful; edits by authors stamp updated_at.

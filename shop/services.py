@@ -16,6 +16,7 @@ from core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from core.page_cache import page_cache_invalidate
 from events.models import Interaction
 from events.services import interaction_record
+from sentiment.services import review_sentiment_on_submit_later
 from shop import selectors
 from shop.models import (
     Category,
@@ -305,6 +306,7 @@ def review_create(
     transaction.on_commit(
         partial(interaction_record, kind=Interaction.Kind.REVIEW, user=user, product=product.pk, source=source)
     )
+    review_sentiment_on_submit_later(review_id=review.pk)  # after commit; never fails the submit
     return review
 
 
@@ -329,6 +331,7 @@ def review_update(
     review.save(update_fields=[*changes, "updated_at"])
     if "rating" in changes and review.status == Review.Status.PUBLISHED:
         product_rating_refresh(product_ids=[review.product_id])
+    review_sentiment_on_submit_later(review_id=review.pk)  # the text or stars changed: score it again
     return review
 
 

@@ -1,0 +1,171 @@
+"""The `sentiment` model kind: the review sentiment classifier, trained through the ML platform.
+
+Data: the store's reviews (title and body) with their stars as weak labels (1-2 negative, 3
+neutral, 4-5 positive), plus the anchor sentences of sentiment.ml.seed, so a store with few
+reviews still trains all three classes. Held out: the newest `holdout_share` of the reviews
+(`split="time"`, the default: the model is judged on reviews written after the ones it learnt
+from) or a random, stratified share (`split="random"`). The seed sentences are never held out.
+
+Metrics on the held-out reviews: accuracy and macro-F1 (the quality gate's metric) of the engine,
+and of two baselines in the same run: TF-IDF + logistic regression trained on the same split
+(`baseline_tfidf_*`) and VADER (`baseline_vader_*`), plus the expected calibration error.
+
+Served before any version exists: VADER (sentiment.ml.baselines), which needs no training. When
+even that cannot load, `baseline()` returns None and sentiment.services records the stars
+fallback.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import ApplicationError
+from ml.kinds import ModelKind, Progress, TrainingData
+from sentiment import selectors
+from sentiment.ml import baselines, classifier, metrics
+from sentiment.ml.labels import label_from_stars
+from sentiment.ml.seed import seed_texts
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LabelledTexts:
+    texts: list[str]
+    labels: np.ndarray
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def plus(self, other: "LabelledTexts") -> "LabelledTexts":
+        return LabelledTexts(
+            texts=self.texts + other.texts,
+            labels=np.concatenate([self.labels, other.labels]),
+            weights=np.concatenate([self.weights, other.weights]),
+        )
+
+
+def labelled(texts: list[str], labels: list[int], weight: float = 1.0) -> LabelledTexts:
+    return LabelledTexts(
+        texts=list(texts),
+        labels=np.asarray(labels, dtype=np.int64),
+        weights=np.full(len(texts), weight, dtype=np.float32),
+    )
+
+
+def holdout_rows(labels: np.ndarray, *, share: float, split: str, seed: int) -> np.ndarray:
+    """Boolean mask of held-out rows; rows are in time order (oldest first)."""
+    held = np.zeros(len(labels), dtype=bool)
+    if split == "time":
+        count = round(len(labels) * share)
+        if count:
+            held[-count:] = True
+        return held
+    if split != "random":
+        raise ApplicationError(f"Unknown split {split!r}: use time or random.", code="invalid")
+    _fit, calibration = classifier.calibration_split(labels, share=share, seed=seed)
+    held[calibration] = True
+    return held
+
+
+class SentimentKind(ModelKind):
+    name = "sentiment"
+    title = "Review sentiment"
+    main_metric = "macro_f1"
+    framework = "torch"
+    nightly_at = (4, 0)
+    default_params = {
+        "classifier": classifier.ClassifierParams().as_dict(),
+        "split": "time",
+        "holdout_share": 0.2,
+        "min_reviews": 20,
+        "max_reviews": 50000,
+        "window_days": 3 * 365,
+        "seed_weight": 1.0,
+    }
+
+    def extract(self, *, params: dict[str, Any], as_of: datetime) -> TrainingData:
+        start = as_of - timedelta(days=params["window_days"])
+        rows = selectors.review_training_rows(start=start, end=as_of, limit=params["max_reviews"])
+        if len(rows) < params["min_reviews"]:
+            raise ApplicationError(
+                f"Only {len(rows)} reviews to learn from (at least {params['min_reviews']} are needed); "
+                "the VADER baseline keeps scoring until then.",
+                code="too_few_reviews",
+            )
+        store = labelled([text for text, _stars in rows], [label_from_stars(stars) for _text, stars in rows])
+        held = holdout_rows(
+            store.labels, share=params["holdout_share"], split=params["split"], seed=params["classifier"]["seed"]
+        )
+        seed_text, seed_labels = seed_texts()
+        seed = labelled(seed_text, seed_labels, params["seed_weight"])
+
+        def part(mask: np.ndarray) -> LabelledTexts:
+            rows_kept = np.flatnonzero(mask)
+            return LabelledTexts(
+                texts=[store.texts[row] for row in rows_kept], labels=store.labels[mask], weights=store.weights[mask]
+            )
+
+        train, holdout = part(~held), part(held)
+        return TrainingData(
+            train=train.plus(seed),
+            holdout=holdout,
+            full=store.plus(seed),
+            window_start=start,
+            window_end=as_of,
+            row_counts={
+                "train_reviews": len(train),
+                "holdout_reviews": len(holdout),
+                "seed_sentences": len(seed),
+                **{
+                    f"reviews_{name}": int(np.sum(store.labels == index))
+                    for index, name in enumerate(("negative", "neutral", "positive"))
+                },
+            },
+        )
+
+    def fit(self, *, data: LabelledTexts, params: dict[str, Any], device: str, progress: Progress) -> Any:
+        return classifier.fit(
+            data.texts,
+            data.labels,
+            params=classifier.ClassifierParams(**params["classifier"]),
+            device=device,
+            progress=progress,
+            sample_weights=data.weights,
+        )
+
+    def evaluate(self, *, model: classifier.SentimentClassifier, data: TrainingData) -> dict[str, float]:
+        holdout: LabelledTexts = data.holdout
+        train: LabelledTexts = data.train
+        if not len(holdout):
+            return {"macro_f1": 0.0, "accuracy": 0.0, "holdout_reviews": 0}
+        probabilities = model.predict_proba(holdout.texts)
+        result = metrics.scores(probabilities, holdout.labels)
+        result["ece"] = metrics.expected_calibration_error(probabilities, holdout.labels)
+        result["temperature"] = model.temperature
+        result["fit_seconds"] = model.report.seconds
+        tfidf = baselines.tfidf_fit(train.texts, train.labels)
+        for name, value in metrics.scores(tfidf.predict_proba(holdout.texts), holdout.labels).items():
+            result[f"baseline_tfidf_{name}"] = value
+        for name, value in metrics.scores(baselines.VaderModel().predict_proba(holdout.texts), holdout.labels).items():
+            result[f"baseline_vader_{name}"] = value
+        result["holdout_reviews"] = len(holdout)
+        return result
+
+    def save(self, *, model: classifier.SentimentClassifier, directory: Path) -> None:
+        classifier.save(model, directory)
+
+    def load(self, *, directory: Path) -> classifier.SentimentClassifier:
+        return classifier.load(directory)
+
+    def baseline(self) -> baselines.VaderModel | None:
+        try:
+            return baselines.VaderModel()
+        except Exception:
+            logger.exception("VADER could not load; reviews get the stars fallback")
+            return None

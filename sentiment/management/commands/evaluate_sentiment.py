@@ -1,0 +1,120 @@
+"""`python manage.py evaluate_sentiment --train TRAIN.csv --test TEST.csv [--json]`.
+
+Trains the sentiment engine on an external file and prints accuracy and macro-F1 on the test
+file next to the TF-IDF + logistic regression baseline (and VADER), with training times. Without
+--train it scores the test file with the store's current champion (transfer to new data). Bad
+files stop it with a message naming the file and line, and a non-zero exit.
+"""
+
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ml.device import select_device
+from sentiment.ml import baselines, classifier, metrics
+from sentiment.ml.datasets import DatasetError, labelled_csv_read
+from sentiment.services import scorer_current
+
+JSON_HELP = """\
+With --json, one JSON object is printed:
+  {"test_rows": ..., "test_labels": "names" | "binary" | "stars", "train_rows": ... or null,
+   "engine": {"accuracy": ..., "macro_f1": ..., "train_seconds": ... or null, "model": "..."},
+   "tfidf": {"accuracy", "macro_f1", "train_seconds"} or null without --train,
+   "vader": {"accuracy", "macro_f1"}, "device": "cpu" or "cuda"}"""
+
+
+class Command(BaseCommand):
+    help = """\
+Train the sentiment engine on TRAIN.csv and print accuracy and macro-F1 on TEST.csv for the
+engine and the TF-IDF + logistic regression baseline side by side (and VADER), with training
+times. Without --train, the store's current champion scores TEST.csv. Both files: CSV with a
+header row naming text and label; label is negative/neutral/positive, 0/1, or 1-5 stars (1-2
+negative, 3 neutral, 4-5 positive)."""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.epilog = JSON_HELP
+        return parser
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--train", metavar="TRAIN.csv", help="Labelled texts to learn from.")
+        parser.add_argument("--test", required=True, metavar="TEST.csv", help="Labelled texts to score.")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
+        parser.add_argument(
+            "--tune-layers",
+            type=int,
+            default=classifier.ClassifierParams.tune_layers,
+            help="Encoder layers to fine-tune (0 = frozen encoder; default %(default)s).",
+        )
+        parser.add_argument("--epochs", type=int, default=classifier.ClassifierParams.epochs)
+        parser.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args, **options) -> None:
+        try:
+            test = labelled_csv_read(options["test"])
+            train = labelled_csv_read(options["train"]) if options["train"] else None
+        except DatasetError as exc:
+            raise CommandError(str(exc)) from None
+        result = {
+            "test_rows": len(test.texts),
+            "test_labels": test.scheme,
+            "train_rows": len(train.texts) if train else None,
+            "device": "cpu",
+        }
+        if train is not None:
+            if len(set(train.labels.tolist())) < 2:
+                raise CommandError(f"{options['train']}: the labels name only one class; training needs two or more.")
+            try:
+                params = classifier.ClassifierParams(
+                    tune_layers=options["tune_layers"], epochs=options["epochs"], seed=options["seed"]
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            device = select_device(framework="torch")
+            result["device"] = device
+            started = time.perf_counter()
+            engine = classifier.fit(train.texts, train.labels, params=params, device=device)
+            engine_seconds = time.perf_counter() - started
+            result["engine"] = {
+                **metrics.scores(engine.predict_proba(test.texts), test.labels),
+                "train_seconds": round(engine_seconds, 2),
+                "model": f"engine (tune_layers {params.tune_layers}, {params.epochs} epochs)",
+            }
+            started = time.perf_counter()
+            tfidf = baselines.tfidf_fit(train.texts, train.labels)
+            tfidf_seconds = time.perf_counter() - started
+            result["tfidf"] = {
+                **metrics.scores(tfidf.predict_proba(test.texts), test.labels),
+                "train_seconds": round(tfidf_seconds, 2),
+            }
+        else:
+            scorer = scorer_current()
+            probabilities = scorer.probabilities(test.texts)
+            if probabilities is None:
+                raise CommandError("No sentiment model can score text here (not even the VADER baseline).")
+            result["engine"] = {
+                **metrics.scores(probabilities, test.labels),
+                "train_seconds": None,
+                "model": scorer.label,
+            }
+            result["tfidf"] = None
+        result["vader"] = metrics.scores(baselines.VaderModel().predict_proba(test.texts), test.labels)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        self._table(result)
+
+    def _table(self, result: dict) -> None:
+        train = f"{result['train_rows']} training rows, " if result["train_rows"] else ""
+        self.stdout.write(
+            f"{train}{result['test_rows']} test rows ({result['test_labels']} labels), {result['device']}"
+        )
+        self.stdout.write(f"{'model':<44} {'accuracy':>9} {'macro-F1':>9} {'train s':>8}")
+        rows = [(result["engine"]["model"], result["engine"])]
+        if result["tfidf"] is not None:
+            rows.append(("TF-IDF + logistic regression", result["tfidf"]))
+        rows.append(("VADER (no training)", {**result["vader"], "train_seconds": None}))
+        for name, row in rows:
+            seconds = "" if row["train_seconds"] is None else f"{row['train_seconds']:.1f}"
+            self.stdout.write(f"{name:<44} {row['accuracy']:>9.4f} {row['macro_f1']:>9.4f} {seconds:>8}")
