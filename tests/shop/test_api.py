@@ -607,6 +607,7 @@ def test_reviews_are_the_published_ones_newest_first(api):
                 "body": "Held on wet rocks.",
                 "created_at": "2026-05-02T10:30:00+01:00",
                 "helpful_count": 4,
+                "sentiment": None,
             },
             {
                 "id": ben.id,
@@ -616,6 +617,7 @@ def test_reviews_are_the_published_ones_newest_first(api):
                 "body": "Works exactly as described.",
                 "created_at": "2026-05-01T01:00:00+01:00",
                 "helpful_count": 0,
+                "sentiment": None,
             },
         ],
     }

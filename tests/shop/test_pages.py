@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 HOME_QUERIES = 4  # navigation, featured categories, new arrivals, best sellers
 LISTING_QUERIES = 11  # navigation, category + children, count, page, 5 facets, breadcrumbs
 SEARCH_QUERIES = 10  # exists, typo correction (2), count, page, 5 facets
-PRODUCT_QUERIES = 8  # navigation, product + 3 prefetches, breadcrumbs, rating distribution, reviews
+PRODUCT_QUERIES = 9  # navigation, product + 3 prefetches, breadcrumbs, rating distribution, reviews, sentiment
 
 
 def text(response) -> str:
