@@ -134,8 +134,8 @@ ACCESS = {
     "api/v1/support/tickets/<int:ticket_id>/replies/": STAFF,
 }
 # Format-suffix twins of API routes (`.json`) share their route's audience; the admin has its own
-# login and is checked separately below.
-SKIPPED = re.compile(r"\\\.\(\?P<format>|<drf_format_suffix:format>")
+# login and is checked separately below; `media/` is served by Django only with DEBUG on (locally).
+SKIPPED = re.compile(r"\\\.\(\?P<format>|<drf_format_suffix:format>|^\^media/")
 PLACEHOLDERS = {
     "int": "999999",
     "slug": "no-such-thing",

@@ -5,6 +5,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 
 from shop.models import Product, ProductImage
 from shop.services import product_denormalised_refresh, product_rating_refresh, search_terms_refresh
@@ -94,6 +95,11 @@ def browser_page(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            # Database work inside Playwright's event loop uses a connection of its own that outlives
+            # the test; drop it if the server closed it meanwhile (the fault tests restart PostgreSQL).
+            for conn in connections.all(initialized_only=True):
+                if conn.connection is not None and not conn.is_usable():
+                    conn.close()
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
