@@ -31,6 +31,8 @@ echo "==> Applying database migrations"
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo_store --if-empty
 $PY manage.py ensure_staff_account
+echo "==> Scoring review sentiment and product aspects not yet computed"
+$PY manage.py sentiment_refresh
 echo "==> Queuing the first training of every model for the worker (pages use baselines until each is ready)"
 $PY manage.py train all --missing
 
