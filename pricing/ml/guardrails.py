@@ -92,7 +92,9 @@ def violations(new_prices: np.ndarray, catalog: Catalog, *, today: int) -> np.nd
     current = catalog.current_price
     hard_low = np.maximum(catalog.min_price, catalog.cost * (1 + np.nan_to_num(catalog.min_margin_pct) / 100.0))
     changed = np.abs(new - current) > eps
-    inside = (current >= hard_low - eps) & (current <= catalog.max_price + eps)
+    # Inside the hard bounds as whole-cent prices, as `bounds` judges it: 1.62 is below a 1.625 floor.
+    current_c = np.round(current * 100)
+    inside = (current_c >= _cents_up(hard_low)) & (current_c <= _cents_down(catalog.max_price))
     count = np.zeros(len(new), dtype=np.int64)
     count += ~np.isfinite(new)
     count += changed & (new < hard_low - eps)

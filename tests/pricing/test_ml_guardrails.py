@@ -139,3 +139,29 @@ def test_violations_counts_each_broken_rule():
     counts = guardrails.violations(np.array([30.0, 20.01, 10.5]), catalog, today=TODAY)
 
     assert counts.tolist() == [1, 1, 1]
+
+
+def test_a_current_price_a_fraction_of_a_cent_below_the_floor_moves_up_to_it_whatever_the_weekly_limit():
+    # Found by the property test in CI: 1.62 is below a 1.625 floor, so the floor (1.63) wins over a
+    # 3 % weekly limit from 1.00, and the checker must judge it the same way.
+    catalog = Catalog(
+        sku=np.array(["P0"], dtype=object),
+        category=np.array(["c"], dtype=object),
+        cost=np.array([1.0]),
+        min_price=np.array([1.625]),
+        max_price=np.array([3.25]),
+        current_price=np.array([1.62]),
+        min_margin_pct=np.array([0.0]),
+        max_change_pct=np.array([np.nan]),
+        max_weekly_change_pct=np.array([3.0]),
+        min_days_between_changes=np.array([0.0]),
+        last_change_day=np.array([np.nan]),
+        price_week_ago=np.array([1.0]),
+        frozen=np.array([False]),
+        stock=np.array([np.nan]),
+    )
+
+    price = guardrails.clamp(np.array([1.0]), guardrails.bounds(catalog, today=TODAY))
+
+    assert price.tolist() == [1.63]
+    assert guardrails.violations(price, catalog, today=TODAY).tolist() == [0]
