@@ -224,8 +224,8 @@ def review_sentiment_on_submit(*, review_id: int) -> ReviewSentiment | None:
             logger.exception("Could not queue the sentiment of review %s; scoring it now", review_id)
     try:
         review = Review.objects.select_related("product__brand", "product__category").get(pk=review_id)
-    except Exception:
-        logger.exception("Review %s vanished before its sentiment was scored", review_id)
+    except Review.DoesNotExist:
+        logger.warning("Review %s vanished before its sentiment was scored", review_id)
         return None
     try:
         return review_sentiment_score(review=review)
