@@ -44,7 +44,7 @@ demo: setup db ## Load the demo store if the database has no products (SCALE=sma
 
 serve: setup db ## Serve the site with gunicorn (production-like; needs SECRET_KEY unless DEBUG=true)
 	@$(PY) manage.py collectstatic --noinput -v0
-	@$(VENV)/bin/gunicorn config.wsgi -b 127.0.0.1:$${PORT:-8000} -w $${WEB_CONCURRENCY:-2}
+	@$(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 audit: setup ## Check the installed requirements against PyPI's vulnerability data (pip-audit; needs pypi.org)
 	@$(PY) -m pip install -q pip-audit==2.10.1

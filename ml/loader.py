@@ -121,3 +121,8 @@ cache = ChampionCache()
 def champion(kind: str) -> ServedModel:
     """The model to serve for `kind` right now: its champion, or its baseline. Never raises for a model problem."""
     return cache.get(kind)
+
+
+def champions_warm() -> list[ServedModel]:
+    """Load every kind's champion now, so the first request a process serves does not pay for it."""
+    return [cache.get(kind) for kind in kinds.kind_names()]

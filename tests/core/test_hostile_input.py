@@ -133,3 +133,44 @@ def test_a_review_with_a_huge_body_is_refused_with_a_field_error(mug):
     assert response.status_code == 400
     assert "body" in response.json()["error"]["details"]
     assert not Review.objects.exists()
+
+
+CHAT_URL = "/api/v1/support/messages/"
+
+
+def test_markup_and_sql_in_chat_messages_are_stored_as_text_and_escaped_in_the_admin(admin_client):
+    from support.models import Message, Ticket
+
+    customer = UserFactory(email="ana@example.com")
+    api = APIClient()
+    api.force_authenticate(customer)
+    first = api.post(CHAT_URL, {"message": f"{SCRIPT} {SQL}"}, format="json")
+    handoff = api.post(
+        CHAT_URL,
+        {"message": f"I want to talk to a person {SCRIPT}", "conversation": first.json()["conversation"]},
+        format="json",
+    )
+
+    assert first.status_code == 200
+    assert handoff.json()["reply"]["intent"] == "human_handoff"
+    assert Message.objects.filter(text__startswith=SCRIPT).count() == 1
+    ticket = Ticket.objects.get()
+    pages = [
+        admin_client.get("/admin/support/message/").content.decode(),
+        admin_client.get(f"/admin/support/ticket/{ticket.pk}/change/").content.decode(),
+    ]
+    for html in pages:
+        assert SCRIPT not in html
+        assert "&lt;script&gt;alert(" in html
+
+
+@pytest.mark.parametrize("message", ["x" * 20_000, "\x00 where is my order", "   "])
+def test_absurd_chat_messages_are_400_with_a_field_error_and_write_nothing(message):
+    from support.models import Conversation, Message
+
+    response = APIClient().post(CHAT_URL, {"message": message}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["details"]) == ["message"]
+    assert not Message.objects.exists()
+    assert not Conversation.objects.exists()
