@@ -11,6 +11,7 @@ in orders placed during the run must equal the stock that left the shelves (0 ov
 """
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -59,10 +60,29 @@ MIX = [
     ("checkout", 5),
 ]
 BROWSING = {"home", "category", "search", "product"}
+# Refusals that are correct behaviour under load, not errors, by the API's error code: stock running
+# out while shoppers compete for it, a cart emptied by the last checkout or full of lines, a price
+# that moved since the cart was filled. Any other 4xx/5xx counts as an error.
+EXPECTED_REFUSALS = {
+    "add_to_cart": {"out_of_stock", "insufficient_stock", "cart_full"},
+    "checkout": {"cart_empty", "sold_out", "insufficient_stock", "unavailable", "price_changed"},
+}
 
 
-def prepare(customers: int) -> dict:
-    """Customers with API tokens, and the URLs and variants the shoppers draw from."""
+def zipf_cumulative_weights(count: int, exponent: float) -> list[float]:
+    """Cumulative weights of ranks 1..count under Zipf's law (1 / rank ** exponent; 0 is uniform).
+
+    Shoppers do not look at every product equally: views in a store follow a long-tailed,
+    Zipf-like curve, the usual model for web and catalogue workloads (YCSB's default, too).
+    """
+    return list(itertools.accumulate(1 / rank**exponent for rank in range(1, count + 1)))
+
+
+def prepare(customers: int, zipf: float) -> dict:
+    """Customers with API tokens, and the URLs and variants the shoppers draw from.
+
+    Products are ranked in a seeded random order and searched terms by their recorded frequency;
+    shoppers draw both by Zipf's law with exponent `zipf`."""
     django.setup()
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
@@ -76,12 +96,17 @@ def prepare(customers: int) -> dict:
             username=f"load{n}@example.com", defaults={"email": f"load{n}@example.com"}
         )
         tokens.append(Token.objects.get_or_create(user=user)[0].key)
-    products = list(Product.objects.filter(is_active=True, in_stock=True).values_list("pk", "slug")[:500])
+    in_stock = Product.objects.filter(is_active=True, in_stock=True).order_by("pk")
+    products = list(in_stock.values_list("pk", "slug")[:500])
+    random.Random(0).shuffle(products)
+    terms = list(SearchTerm.objects.order_by("-frequency").values_list("term", flat=True)[:200]) or ["shirt"]
     return {
         "tokens": tokens,
         "categories": list(Category.objects.values_list("slug", flat=True)),
-        "terms": list(SearchTerm.objects.order_by("-frequency").values_list("term", flat=True)[:200]) or ["shirt"],
+        "terms": terms,
+        "term_weights": zipf_cumulative_weights(len(terms), zipf),
         "products": products,
+        "product_weights": zipf_cumulative_weights(len(products), zipf),
         "variants": list(
             Variant.objects.filter(is_active=True, stock_quantity__gt=0).values_list("pk", flat=True)[:500]
         ),
@@ -107,8 +132,18 @@ def units_sold_since(started_at) -> dict[int, int]:
     return {row["variant_id"]: row["units"] for row in rows}
 
 
-def shopper(base: str, data: dict, token: str, deadline: float, seed: int, results: list) -> None:
-    """One virtual shopper's loop until the deadline; appends (endpoint, status, seconds)."""
+def _error_code(response: requests.Response) -> str | None:
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def shopper(base: str, data: dict, token: str, window: tuple[float, float], seed: int, results: list) -> None:
+    """One virtual shopper's loop until the window ends; appends (endpoint, status, seconds, served
+    from the page cache) for the
+    requests started inside the measured window (those before it are the warm-up)."""
+    measure_from, deadline = window
     rng = random.Random(seed)
     web, api = requests.Session(), requests.Session()
     api.headers["Authorization"] = f"Token {token}"
@@ -116,7 +151,8 @@ def shopper(base: str, data: dict, token: str, deadline: float, seed: int, resul
     steps, weights = zip(*MIX, strict=True)
     while time.monotonic() < deadline:
         step = rng.choices(steps, weights)[0]
-        pk, slug = rng.choice(data["products"])
+        pk, slug = rng.choices(data["products"], cum_weights=data["product_weights"])[0]
+        measured = time.monotonic() >= measure_from
         started = time.perf_counter()
         try:
             if step == "home":
@@ -124,7 +160,8 @@ def shopper(base: str, data: dict, token: str, deadline: float, seed: int, resul
             elif step == "category":
                 response = web.get(f"{base}/c/{rng.choice(data['categories'])}/")
             elif step == "search":
-                response = web.get(f"{base}/search/", params={"q": rng.choice(data["terms"])})
+                term = rng.choices(data["terms"], cum_weights=data["term_weights"])[0]
+                response = web.get(f"{base}/search/", params={"q": term})
             elif step == "product":
                 response = web.get(f"{base}/p/{slug}/")
             elif step == "recommendations_api":
@@ -146,17 +183,21 @@ def shopper(base: str, data: dict, token: str, deadline: float, seed: int, resul
                 response = api.post(
                     f"{base}/api/v1/checkout/", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}
                 )
-            status = response.status_code
+            status, cached = response.status_code, response.headers.get("X-Page-Cache") == "hit"
+            if status >= 400 and _error_code(response) in EXPECTED_REFUSALS.get(step, ()):
+                status = "refused"
         except requests.RequestException:
-            status = 0
-        results.append((step, status, time.perf_counter() - started))
+            status, cached = 0, False
+        if measured:
+            results.append((step, status, time.perf_counter() - started, cached))
 
 
-def run_process(base: str, data: dict, tokens: list[str], seconds: float, seed: int, queue) -> None:
+def run_process(base: str, data: dict, tokens: list[str], warmup: float, seconds: float, seed: int, queue) -> None:
     results: list = []
-    deadline = time.monotonic() + seconds
+    measure_from = time.monotonic() + warmup
+    window = (measure_from, measure_from + seconds)
     threads = [
-        threading.Thread(target=shopper, args=(base, data, token, deadline, seed * 1000 + n, results))
+        threading.Thread(target=shopper, args=(base, data, token, window, seed * 1000 + n, results))
         for n, token in enumerate(tokens)
     ]
     for thread in threads:
@@ -166,25 +207,44 @@ def run_process(base: str, data: dict, tokens: list[str], seconds: float, seed: 
     queue.put(results)
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (Linux /proc/stat: user nice system idle iowait irq softirq steal)."""
+    with open("/proc/stat") as stat:
+        return [int(value) for value in stat.readline().split()[1:9]]
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict:
+    """Shares of all CPU time in the window: busy at normal priority (web, database, load generator)
+    and busy at lowered priority (the training worker runs under `nice`), the rest idle."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (b - a for a, b in zip(before, after, strict=True))
+    total = max(user + nice + system + idle + iowait + irq + softirq + steal, 1)
+    return {
+        "busy_normal_priority": round((user + system + irq + softirq) / total, 3),
+        "busy_niced": round(nice / total, 3),
+        "idle": round((idle + iowait) / total, 3),
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
-
-
-# Answers that are correct behaviour under load, not errors: an empty cart at checkout (409/400
-# when another step emptied it), stock running out (409), the chat's own rate limit (429).
-EXPECTED_REFUSALS = {"checkout": {400, 409}, "add_to_cart": {409}, "chat": {429}}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8001")
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="measured seconds")
+    parser.add_argument(
+        "--warmup", type=float, default=10, help="seconds of the same load before measuring (page caches fill)"
+    )
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--shoppers", type=int, default=16, help="threads per process")
+    parser.add_argument(
+        "--zipf", type=float, default=1.0, help="Zipf exponent of product and search popularity (0: uniform)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
-    data = prepare(args.processes * args.shoppers)
+    data = prepare(args.processes * args.shoppers, args.zipf)
     from django.db import connection
     from django.utils import timezone
 
@@ -198,6 +258,7 @@ def main() -> None:
                 args.base,
                 data,
                 data["tokens"][n * args.shoppers : (n + 1) * args.shoppers],
+                args.warmup,
                 args.seconds,
                 n,
                 queue,
@@ -207,6 +268,10 @@ def main() -> None:
     ]
     for process in processes:
         process.start()
+    time.sleep(args.warmup)
+    cpu_before = cpu_times()
+    time.sleep(args.seconds)
+    cpu = cpu_shares(cpu_before, cpu_times())
     results = [row for _ in processes for row in queue.get()]
     for process in processes:
         process.join()
@@ -217,15 +282,14 @@ def main() -> None:
     mismatched = {pk: pair for pk, pair in mismatched.items() if pair[0] != pair[1]}
 
     figures = {"seconds": args.seconds, "concurrency": args.processes * args.shoppers, "endpoints": {}}
-    print(f"{'endpoint':22} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    columns = ("requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cached")
+    print(f"{'endpoint':22} {columns[0]:>8} " + " ".join(f"{name:>7}" for name in columns[1:]))
     for step, _ in MIX:
         rows = [row for row in results if row[0] == step]
         if not rows:
             continue
-        times = sorted(seconds * 1000 for _, _, seconds in rows)
-        errors = sum(
-            1 for _, status, _ in rows if not (200 <= status < 400 or status in EXPECTED_REFUSALS.get(step, ()))
-        )
+        times = sorted(row[2] * 1000 for row in rows)
+        errors = sum(1 for _, status, _, _ in rows if status != "refused" and not 200 <= status < 400)
         entry = {
             "requests": len(rows),
             "per_second": round(len(rows) / args.seconds, 1),
@@ -233,24 +297,30 @@ def main() -> None:
             "p95_ms": round(percentile(times, 95), 1),
             "p99_ms": round(percentile(times, 99), 1),
             "errors": errors,
-            "statuses": {str(s): sum(1 for _, status, _ in rows if status == s) for s in {r[1] for r in rows}},
+            "statuses": {str(s): sum(1 for row in rows if row[1] == s) for s in {row[1] for row in rows}},
+            "page_cache_hits": round(sum(row[3] for row in rows) / len(rows), 3),
         }
         figures["endpoints"][step] = entry
         print(
             f"{step:22} {entry['requests']:>8} {entry['per_second']:>7} {entry['p50_ms']:>7} "
-            f"{entry['p95_ms']:>7} {entry['p99_ms']:>7} {entry['errors']:>6}"
+            f"{entry['p95_ms']:>7} {entry['p99_ms']:>7} {entry['errors']:>7} {entry['page_cache_hits']:>7.0%}"
         )
-    browsing = sorted(s * 1000 for step, _, s in results if step in BROWSING)
+    browsing = sorted(row[2] * 1000 for row in results if row[0] in BROWSING)
     figures["browsing_p95_ms"] = round(percentile(browsing, 95), 1)
     figures["total_per_second"] = round(len(results) / args.seconds, 1)
     figures["errors"] = sum(entry["errors"] for entry in figures["endpoints"].values())
     figures["orders_placed"] = figures["endpoints"].get("checkout", {}).get("statuses", {}).get("201", 0)
+    figures["cpu"] = cpu
     figures["oversold_units"] = oversold
     figures["stock_mismatches"] = len(mismatched)
     print(
         f"total {figures['total_per_second']} req/s, browsing p95 {figures['browsing_p95_ms']} ms, "
         f"errors {figures['errors']}, orders {figures['orders_placed']}, oversold units {oversold}, "
         f"stock mismatches {len(mismatched)}"
+    )
+    print(
+        f"CPU during the measured window: {cpu['busy_normal_priority']:.0%} busy at normal priority, "
+        f"{cpu['busy_niced']:.0%} niced (training), {cpu['idle']:.0%} idle"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
