@@ -6,8 +6,22 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Coalesce, Extract, TruncDate
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    SmallIntegerField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Extract, TruncDate
 from django.utils import timezone
 
 from events.models import Interaction
@@ -23,23 +37,11 @@ def popularity_events(*, start: datetime, end: datetime) -> popularity.Events:
 
     Cart and purchase events may name only the variant; their product is the variant's.
     """
-    codes = {kind: code for code, kind in enumerate(popularity.EVENT_KINDS)}
-    rows = (
-        Interaction.objects.filter(kind__in=popularity.EVENT_KINDS, created_at__gte=start, created_at__lt=end)
-        .annotate(item=Coalesce(F("product_id"), F("variant__product_id")), at=Extract("created_at", "epoch"))
-        .filter(item__isnull=False)
-        .order_by("created_at", "id")
-        .values_list("item", "kind", "at")
-    )
-    product_ids, kinds, times = [], [], []
-    for product_id, kind, at in rows.iterator(chunk_size=20_000):
-        product_ids.append(product_id)
-        kinds.append(codes[kind])
-        times.append(float(at))
+    rows = _event_rows(start=start, end=end, signed_in_only=False)
     return popularity.Events(
-        product_ids=np.array(product_ids, dtype=np.int64),
-        kinds=np.array(kinds, dtype=np.int8),
-        times=np.array(times, dtype=np.float64),
+        product_ids=rows["item"].astype(np.int64),
+        kinds=rows["kind"].astype(np.int8),
+        times=rows["at"].astype(np.float64),
         end=end.timestamp(),
     )
 
@@ -64,29 +66,93 @@ def user_events(*, start: datetime, end: datetime) -> interactions.UserEvents:
     Training data of the `als` kind. Like popularity_events, a cart or purchase event that names
     only the variant counts for the variant's product.
     """
-    codes = {kind: code for code, kind in enumerate(popularity.EVENT_KINDS)}
-    rows = (
-        Interaction.objects.filter(
-            kind__in=popularity.EVENT_KINDS, user__isnull=False, created_at__gte=start, created_at__lt=end
-        )
-        .annotate(item=Coalesce(F("product_id"), F("variant__product_id")), at=Extract("created_at", "epoch"))
-        .filter(item__isnull=False)
-        .order_by("created_at", "id")
-        .values_list("user_id", "item", "kind", "at")
-    )
-    user_ids, product_ids, kinds, times = [], [], [], []
-    for user_id, product_id, kind, at in rows.iterator(chunk_size=20_000):
-        user_ids.append(user_id)
-        product_ids.append(product_id)
-        kinds.append(codes[kind])
-        times.append(float(at))
+    rows = _event_rows(start=start, end=end, signed_in_only=True)
     return interactions.UserEvents(
-        user_ids=np.array(user_ids, dtype=np.int64),
-        product_ids=np.array(product_ids, dtype=np.int64),
-        kinds=np.array(kinds, dtype=np.int8),
-        times=np.array(times, dtype=np.float64),
+        user_ids=rows["user"].astype(np.int64),
+        product_ids=rows["item"].astype(np.int64),
+        kinds=rows["kind"].astype(np.int8),
+        times=rows["at"].astype(np.float64),
         end=end.timestamp(),
     )
+
+
+# What _event_rows reads: per event its user (0: anonymous), product, kind code and Unix time.
+_EVENT_COLUMNS = {"user": ">i8", "item": ">i8", "kind": ">i2", "at": ">f8"}
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def _event_rows(*, start: datetime, end: datetime, signed_in_only: bool) -> dict[str, np.ndarray]:
+    """_EVENT_COLUMNS of every event of [start, end), oldest first, as numpy arrays (array_columns)."""
+    when = [When(kind=kind, then=Value(code)) for code, kind in enumerate(popularity.EVENT_KINDS)]
+    events = Interaction.objects.filter(kind__in=popularity.EVENT_KINDS, created_at__gte=start, created_at__lt=end)
+    if signed_in_only:
+        events = events.filter(user__isnull=False)
+    query = (
+        events.annotate(item_id=Coalesce(F("product_id"), F("variant__product_id")))
+        .filter(item_id__isnull=False)
+        .annotate(
+            user_key=Cast(Coalesce(F("user_id"), Value(0)), BigIntegerField()),
+            item_key=Cast(F("item_id"), BigIntegerField()),
+            kind_code=Cast(Case(*when), SmallIntegerField()),
+            at=Cast(Extract("created_at", "epoch"), FloatField()),
+        )
+        .order_by()
+        .values_list("user_key", "item_key", "kind_code", "at")
+    )
+    columns = array_columns(query, types=_EVENT_COLUMNS)
+    # The database need not sort: the log is written in time order, so a stable sort in numpy of
+    # what is nearly sorted already is cheaper.
+    if (np.diff(columns["at"]) < 0).any():
+        order = np.argsort(columns["at"], kind="stable")
+        columns = {name: values[order] for name, values in columns.items()}
+    return columns
+
+
+def array_columns(query, *, types: dict[str, str]) -> dict[str, np.ndarray]:
+    """The columns of a `values_list` queryset as numpy arrays, one per name in `types` (numpy dtypes,
+    big-endian as PostgreSQL sends them: ">i8" for bigint, ">f8" for double precision, "?" for boolean).
+
+    Every column must be NOT NULL and of that fixed width. The database aggregates each column into
+    one array (all in one pass, so they stay aligned) and sends them as the single row of a binary
+    COPY, which numpy reads in place: no Python object per row, and one protocol message instead
+    of one per row (2 M events stream in about a second).
+    """
+    sql, params = query.query.sql_with_params()
+    names = [f"column_{position}" for position in range(len(types))]
+    aggregates = ", ".join(f"array_agg({name})" for name in names)
+    statement = f"COPY (SELECT {aggregates} FROM ({sql}) AS rows ({', '.join(names)})) TO STDOUT (FORMAT BINARY)"
+    buffer = bytearray()
+    # cursor.cursor: psycopg 3's own cursor under Django's wrapper
+    with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        for block in copy:
+            buffer += block
+    return dict(zip(types, _copy_arrays(bytes(buffer), list(types.values())), strict=True))
+
+
+def _copy_arrays(data: bytes, types: list[str]) -> list[np.ndarray]:
+    """The one-dimensional arrays of the single row of a binary COPY, one per field of `types` (NULL: empty)."""
+    if not data.startswith(_COPY_SIGNATURE) or data[-2:] != b"\xff\xff":
+        raise ValueError("Not a PostgreSQL binary COPY stream.")
+    position = 19 + int.from_bytes(data[15:19], "big")
+    if int.from_bytes(data[position : position + 2], "big", signed=True) != len(types):
+        raise ValueError(f"The binary COPY row does not have {len(types)} fields.")
+    position += 2
+    result = []
+    for kind in types:
+        size = int.from_bytes(data[position : position + 4], "big", signed=True)
+        position += 4
+        if size < 0 or int.from_bytes(data[position : position + 4], "big") == 0:  # NULL, or no dimension
+            result.append(np.empty(0, dtype=np.dtype(kind).newbyteorder("=")))
+            position += max(size, 0)
+            continue
+        dimensions, nulls, _element, length = np.frombuffer(data, dtype=">i4", count=4, offset=position)
+        element = np.dtype([("size", ">i4"), ("value", kind)])
+        values = np.frombuffer(data, dtype=element, count=int(length), offset=position + 20)
+        if dimensions != 1 or nulls or (values["size"] != np.dtype(kind).itemsize).any():
+            raise ValueError("The binary COPY row holds an array that is not one-dimensional and free of NULLs.")
+        result.append(values["value"].astype(np.dtype(kind).newbyteorder("=")))
+        position += size
+    return result
 
 
 # --- Serving ------------------------------------------------------------------------------------

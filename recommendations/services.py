@@ -7,14 +7,19 @@ one transaction, before any reader can be pointed at them. Readers read the cham
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from time import monotonic
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from ml.models import ModelAlias
 from recommendations.ml import als, interactions, lists
@@ -29,22 +34,37 @@ KEEP_PUBLICATIONS = 3  # the newest ones stay (a rollback finds its lists), plus
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every product as columns: ids ascending, category and brand ids, units sold lately, consumable."""
+    """Every product as columns: ids ascending, category and brand ids, units sold lately, consumable,
+    and whether it can be sold now (active and in stock)."""
 
     product_ids: np.ndarray
     category_ids: np.ndarray
     brand_ids: np.ndarray
     popularity: np.ndarray
     consumable: np.ndarray
+    sellable: np.ndarray
 
 
 def catalog_arrays() -> Catalog:
-    consumable_categories = consumable_category_ids()
-    rows = np.array(
-        list(Product.objects.order_by("pk").values_list("pk", "category_id", "brand_id", "popularity")), dtype=np.int64
-    ).reshape(-1, 4)
-    ids, categories, brands, popularity = (np.ascontiguousarray(rows[:, column]) for column in range(4))
-    return Catalog(ids, categories, brands, popularity, np.isin(categories, list(consumable_categories)))
+    from recommendations.selectors import array_columns  # selectors import this module in functions too
+
+    types = {"product_key": ">i8", "category_key": ">i8", "brand_key": ">i8", "sold_key": ">i8", "sellable_key": "?"}
+    query = (
+        Product.objects.order_by("pk")
+        .annotate(
+            product_key=Cast("pk", BigIntegerField()),
+            category_key=Cast("category_id", BigIntegerField()),
+            brand_key=Cast(Coalesce("brand_id", Value(0)), BigIntegerField()),
+            sold_key=Cast("popularity", BigIntegerField()),
+            sellable_key=ExpressionWrapper(Q(is_active=True, in_stock=True), output_field=BooleanField()),
+        )
+        .values_list(*types)
+    )
+    columns = array_columns(query, types=types)
+    order = np.argsort(columns["product_key"], kind="stable")  # array_agg keeps the rows' order; made sure of here
+    ids, categories, brands, sold, sellable = (columns[name][order] for name in columns)
+    consumable = np.isin(categories, list(consumable_category_ids()))
+    return Catalog(ids, categories, brands, sold, consumable, sellable=sellable)
 
 
 def consumable_category_ids() -> dict[int, float]:
@@ -77,100 +97,42 @@ def publication_write(*, version_id: int, model: als.AlsModel, training, trained
     )
     confidence_mean = float(transformed.mean()) if matrix.nnz else 1.0
     k = settings.RECOMMENDATIONS_PUBLISHED_PER_LIST
-    rows: list[tuple] = []
-
-    # For each active user (an event in the last RECOMMENDATIONS_ACTIVE_DAYS): the top products, their
-    # own items excluded except consumables (re-bought). Others are folded in when they come back.
-    item_consumable = np.isin(model.item_ids, catalog.product_ids[catalog.consumable])
-    exclude = confidences.copy()
-    exclude.data = np.where(item_consumable[exclude.indices], 0.0, 1.0).astype(np.float32)
-    exclude.eliminate_zeros()
-    events = training.events
-    recent = events.times >= events.end - settings.RECOMMENDATIONS_ACTIVE_DAYS * SECONDS_PER_DAY
-    active_rows, _known = interactions.codes(model.user_ids, np.unique(events.user_ids[recent]))
-    ranked = lists.user_top_n(model, confidences, k=k, users=active_rows, exclude=exclude)
-    for user_id, items, reasons in zip(model.user_ids[active_rows].tolist(), ranked.items, ranked.reasons, strict=True):
-        keep = items >= 0
-        if keep.any():
-            rows.append(
-                _row(
-                    version_id,
-                    RecommendationList.Kind.FOR_USER,
-                    user_id,
-                    model.item_ids[items[keep]],
-                    np.where(reasons[keep] >= 0, model.item_ids[np.maximum(reasons[keep], 0)], 0),
-                )
-            )
-
-    # Similar products over the whole catalog: factors for warm items, catalog neighbours for the rest.
-    columns, known = interactions.codes(model.item_ids, catalog.product_ids)
-    factors = np.zeros((len(catalog.product_ids), model.item_factors.shape[1]), dtype=np.float32)
-    factors[known] = model.item_factors[columns[known]]
-    users_per_item = np.zeros(len(catalog.product_ids), dtype=np.int64)
-    users_per_item[known] = np.diff(matrix.matrix.tocsc().indptr)[columns[known]]
-    warm = users_per_item >= settings.RECOMMENDATIONS_WARM_MIN_USERS
-    neighbours = lists.similar_items(
-        factors,
-        k=k,
-        warm=warm,
-        categories=catalog.category_ids,
-        brands=catalog.brand_ids,
-        popularity=users_per_item + catalog.popularity,
-        departments=department_codes(catalog),
-    )
-    for product_id, items in zip(catalog.product_ids.tolist(), neighbours, strict=True):
-        keep = items[items >= 0]
-        if len(keep):
-            rows.append(
-                _row(
-                    version_id,
-                    RecommendationList.Kind.SIMILAR,
-                    product_id,
-                    catalog.product_ids[keep],
-                    np.full(len(keep), product_id),
-                )
-            )
-
-    # Bought together: baskets are one customer's purchases of one day.
-    bought = events.of_kinds(("purchase",))
-    columns, known = interactions.codes(catalog.product_ids, bought.product_ids)
-    baskets = bought.user_ids[known] * 100_000 + (bought.times[known] // SECONDS_PER_DAY).astype(np.int64)
-    together = lists.co_purchases(baskets, columns[known], item_count=len(catalog.product_ids), k=k)
-    for product_id, items, counts in zip(catalog.product_ids.tolist(), together.items, together.reasons, strict=True):
-        keep = items >= 0
-        if keep.any():
-            rows.append(
-                _row(
-                    version_id,
-                    RecommendationList.Kind.BOUGHT_TOGETHER,
-                    product_id,
-                    catalog.product_ids[items[keep]],
-                    counts[keep],
-                )
-            )
-
-    # Trending: the last days' events of everyone (anonymous shoppers too), per category subtree.
+    # Database reads first, in this thread (a worker thread would open a connection of its own).
+    departments = department_codes(catalog)
     scores = trending_scores(catalog=catalog, until=trained_until, kind_weights=training.kind_weights)
     keys, groups = category_groups(catalog)
-    for key, best in zip(keys, lists.trending(scores, groups, k=k), strict=True):
-        if len(best):
-            rows.append(
-                _row(
-                    version_id,
-                    RecommendationList.Kind.TRENDING,
-                    key,
-                    catalog.product_ids[best],
-                    np.zeros(len(best), dtype=np.int64),
-                )
-            )
 
-    counts = {kind.label: 0 for kind in RecommendationList.Kind}
-    for row in rows:
-        counts[RecommendationList.Kind(row[1]).label] += 1
+    # Then the lists, pure numpy: the products' lists in a second thread while this one ranks the
+    # users' (both spend most of their time in BLAS, LAPACK and implicit's C++ without the GIL, and
+    # each leaves parts on one core that the other fills). One BLAS thread each, set here once:
+    # threadpoolctl's limits are process-wide, so nested ones in both threads then agree.
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=1) as pool:
+        product_lists = pool.submit(
+            lambda: [
+                _similar_table(model, matrix, catalog, departments, k=k),
+                _bought_together_table(training.events, catalog, k=k),
+            ]
+        )
+        user_table = _user_table(model, confidences, catalog, training.events, k=k)
+        tables = [user_table, *product_lists.result()]
+
+    # Trending: the last days' events of everyone (anonymous shoppers too), per category subtree.
+    best = np.full((len(keys), k), -1, dtype=np.int64)
+    for position, rows in enumerate(lists.trending(scores, groups, k=k)):
+        best[position, : len(rows)] = rows
+    tables.append(
+        ListTable(
+            kind=RecommendationList.Kind.TRENDING,
+            keys=np.array(keys, dtype=np.int64),
+            product_ids=_ids_at(catalog.product_ids, best),
+            reason_ids=np.where(best >= 0, 0, -1),
+        )
+    )
+
     with transaction.atomic():
         RecommendationList.objects.filter(version_id=version_id).delete()
         Publication.objects.filter(version_id=version_id).delete()
-        lists_copy(rows)
+        counts = {RecommendationList.Kind(table.kind).label: lists_copy(version_id, table) for table in tables}
         publication = Publication.objects.create(
             version_id=version_id,
             row_counts=counts,
@@ -188,26 +150,148 @@ def publication_write(*, version_id: int, model: als.AlsModel, training, trained
     return publication
 
 
-def _row(version_id: int, kind: int, key: int, product_ids: np.ndarray, reason_ids: np.ndarray) -> tuple:
-    return (version_id, int(kind), int(key), product_ids.tolist(), np.asarray(reason_ids).tolist())
+def _user_table(
+    model: als.AlsModel, confidences: sp.csr_matrix, catalog: Catalog, events: interactions.UserEvents, *, k: int
+) -> "ListTable":
+    """For each active user (an event in the last RECOMMENDATIONS_ACTIVE_DAYS): the top products with
+    their reasons, the user's own products excluded except consumables (re-bought), and nothing that
+    cannot be sold now. Others are folded in when they come back."""
+    item_consumable = np.isin(model.item_ids, catalog.product_ids[catalog.consumable])
+    exclude = confidences.copy()
+    exclude.data = np.where(item_consumable[exclude.indices], 0.0, 1.0).astype(np.float32)
+    exclude.eliminate_zeros()
+    recent = events.times >= events.end - settings.RECOMMENDATIONS_ACTIVE_DAYS * SECONDS_PER_DAY
+    active_rows, _known = interactions.codes(model.user_ids, np.unique(events.user_ids[recent]))
+    unsellable = np.flatnonzero(~np.isin(model.item_ids, catalog.product_ids[catalog.sellable]))
+    ranked = lists.user_top_n(model, confidences, k=k, users=active_rows, exclude=exclude, skip_items=unsellable)
+    return ListTable(
+        kind=RecommendationList.Kind.FOR_USER,
+        keys=model.user_ids[active_rows],
+        product_ids=_ids_at(model.item_ids, ranked.items),
+        reason_ids=np.where(ranked.items >= 0, _ids_at(model.item_ids, ranked.reasons, missing=0), -1),
+    )
 
 
-def lists_copy(rows: list[tuple], *, chunk: int = 5000) -> None:
-    """Bulk-write list rows (version_id, kind, key, product_ids, reason_ids) with PostgreSQL COPY.
+def _similar_table(
+    model: als.AlsModel,
+    matrix: interactions.InteractionMatrix,
+    catalog: Catalog,
+    departments: np.ndarray,
+    *,
+    k: int,
+) -> "ListTable":
+    """Similar products over the whole catalog: factors for warm items, catalog neighbours for the rest."""
+    columns, known = interactions.codes(model.item_ids, catalog.product_ids)
+    factors = np.zeros((len(catalog.product_ids), model.item_factors.shape[1]), dtype=np.float32)
+    factors[known] = model.item_factors[columns[known]]
+    users_per_item = np.zeros(len(catalog.product_ids), dtype=np.int64)
+    users_per_item[known] = np.diff(matrix.matrix.tocsc().indptr)[columns[known]]
+    neighbours = lists.similar_items(
+        factors,
+        k=k,
+        warm=users_per_item >= settings.RECOMMENDATIONS_WARM_MIN_USERS,
+        categories=catalog.category_ids,
+        brands=catalog.brand_ids,
+        popularity=users_per_item + catalog.popularity,
+        departments=departments,
+    )
+    return ListTable(
+        kind=RecommendationList.Kind.SIMILAR,
+        keys=catalog.product_ids,
+        product_ids=_ids_at(catalog.product_ids, neighbours),
+        reason_ids=np.where(neighbours >= 0, catalog.product_ids[:, None], -1),
+    )
 
-    The text format is written directly (integers and `{1,2,3}` arrays need no escaping):
-    psycopg's per-value adaptation of arrays costs ten times more than the COPY itself.
+
+def _bought_together_table(events: interactions.UserEvents, catalog: Catalog, *, k: int) -> "ListTable":
+    """Bought together: baskets are one customer's purchases of one day."""
+    bought = events.of_kinds(("purchase",))
+    columns, known = interactions.codes(catalog.product_ids, bought.product_ids)
+    baskets = bought.user_ids[known] * 100_000 + (bought.times[known] // SECONDS_PER_DAY).astype(np.int64)
+    together = lists.co_purchases(baskets, columns[known], item_count=len(catalog.product_ids), k=k)
+    return ListTable(
+        kind=RecommendationList.Kind.BOUGHT_TOGETHER,
+        keys=catalog.product_ids,
+        product_ids=_ids_at(catalog.product_ids, together.items),
+        reason_ids=np.where(together.items >= 0, together.reasons, -1),
+    )
+
+
+@dataclass(frozen=True)
+class ListTable:
+    """Lists of one kind as arrays: a key per row, product ids and reason ids per row, -1 after the end."""
+
+    kind: int
+    keys: np.ndarray
+    product_ids: np.ndarray  # rows x k, best first, -1 pads the end of a shorter list
+    reason_ids: np.ndarray  # rows x k, -1 exactly where product_ids is -1
+
+
+def _ids_at(ids: np.ndarray, positions: np.ndarray, *, missing: int = -1) -> np.ndarray:
+    """ids[positions], with `missing` where a position is -1."""
+    return np.where(positions >= 0, ids[np.maximum(positions, 0)], missing) if len(ids) else positions
+
+
+# PostgreSQL's binary COPY: a header, rows of (field count, then per field its byte length and its
+# big-endian value), a trailer. An int8[] value is (dimensions, has nulls, element type oid, length,
+# lower bound), then (4-byte length, value) per element.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_INT8_OID = 20
+LIST_COLUMNS = "version_id, kind, key, product_ids, reason_ids"
+
+
+def _copy_row_type(length: int) -> np.dtype:
+    """The binary COPY layout of a (version_id, kind, key, product_ids, reason_ids) row with lists of `length`."""
+    array = [("size", ">i4"), ("dimensions", ">i4"), ("nulls", ">i4"), ("element", ">i4")]
+    array += [("length", ">i4"), ("lower", ">i4"), ("values", [("size", ">i4"), ("value", ">i8")], (length,))]
+    return np.dtype(
+        [
+            ("fields", ">i2"),
+            ("version_size", ">i4"),
+            ("version", ">i8"),
+            ("kind_size", ">i4"),
+            ("kind", ">i2"),
+            ("key_size", ">i4"),
+            ("key", ">i8"),
+            ("products", array),
+            ("reasons", array),
+        ]
+    )
+
+
+def lists_copy(version_id: int, table: ListTable) -> int:
+    """Bulk-write the non-empty lists of `table` with PostgreSQL's binary COPY; returns the rows written.
+
+    Rows whose lists have one length share one byte layout, so numpy writes each such group as one
+    structured array: no Python object per list or per id (psycopg's adaptation of arrays cost ten
+    times more than the COPY itself, and the text format's formatting of the ids about as much).
     """
-    table = RecommendationList._meta.db_table
-    columns = "version_id, kind, key, product_ids, reason_ids"
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for start in range(0, len(rows), chunk):  # cursor.cursor: psycopg 3's own cursor under Django's wrapper
-            copy.write(
-                "".join(
-                    f"{version}\t{kind}\t{key}\t{{{','.join(map(str, products))}}}\t{{{','.join(map(str, reasons))}}}\n"
-                    for version, kind, key, products, reasons in rows[start : start + chunk]
-                )
-            )
+    valid = table.product_ids >= 0
+    lengths = valid.sum(axis=1)
+    if (valid != (np.arange(valid.shape[1]) < lengths[:, None])).any():
+        raise ValueError("Every list must hold its products first and pad its end with -1.")
+    statement = f"COPY {RecommendationList._meta.db_table} ({LIST_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+    # cursor.cursor: psycopg 3's own cursor under Django's wrapper
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        copy.write(_COPY_HEADER)
+        for length in np.unique(lengths[lengths > 0]).tolist():
+            rows = np.flatnonzero(lengths == length)
+            record = np.zeros(len(rows), dtype=_copy_row_type(length))
+            record["fields"] = 5
+            record["version_size"], record["version"] = 8, version_id
+            record["kind_size"], record["kind"] = 2, table.kind
+            record["key_size"], record["key"] = 8, table.keys[rows]
+            for field, values in (("products", table.product_ids), ("reasons", table.reason_ids)):
+                array = record[field]
+                array["size"] = 20 + 12 * length
+                array["dimensions"], array["nulls"], array["element"] = 1, 0, _INT8_OID
+                array["length"], array["lower"] = length, 1
+                array["values"]["size"] = 8
+                array["values"]["value"] = values[rows, :length]
+            copy.write(record.tobytes())
+        copy.write(_COPY_TRAILER)
+    return int((lengths > 0).sum())
 
 
 def department_codes(catalog: Catalog) -> np.ndarray:

@@ -20,6 +20,7 @@ hyper-parameters. Never pickled objects.
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
@@ -71,9 +72,12 @@ class AlsModel:
     params: AlsParams
     device: str
 
-    def recommend(self, user_rows: np.ndarray, *, exclude: sp.csr_matrix, k: int) -> np.ndarray:
-        """Top-k item columns for the given user rows, best first, skipping `exclude` (one row per user)."""
-        return top_k(self.user_factors[user_rows], self.item_factors, exclude=exclude, k=k)
+    def recommend(
+        self, user_rows: np.ndarray, *, exclude: sp.csr_matrix, k: int, skip_items: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Top-k item columns for the given user rows, best first, skipping `exclude` (one row per user)
+        and the columns `skip_items` (e.g. products that cannot be sold)."""
+        return top_k(self.user_factors[user_rows], self.item_factors, exclude=exclude, k=k, skip_items=skip_items)
 
 
 def fit(
@@ -148,36 +152,51 @@ def implicit_model(params: AlsParams, *, device: str, seed: int, num_threads: in
     return CpuAls(**settings, num_threads=num_threads)
 
 
-def top_k(queries: np.ndarray, items: np.ndarray, *, exclude: sp.csr_matrix, k: int, batch: int = 2048) -> np.ndarray:
-    """Columns of the k largest `queries @ items.T` per row, skipping each row's `exclude` items; -1 pads.
+def top_k(
+    queries: np.ndarray,
+    items: np.ndarray,
+    *,
+    exclude: sp.csr_matrix | None,
+    k: int,
+    skip_items: np.ndarray | None = None,
+    num_threads: int = 0,
+) -> np.ndarray:
+    """Columns of the k largest `queries @ items.T` per row, best first, skipping each row's `exclude`
+    columns (one CSR row per query) and every column in `skip_items`; -1 pads.
 
-    implicit's topk does the scoring and the partial sort in C, batch by batch, so no users x
-    items score matrix is ever held in memory. Exclusions are applied here, vectorised: each batch
-    asks for k plus its longest exclusion row, then drops excluded columns keeping the order
-    (implicit's own filter loops over the rows in Python, which costs more than the scoring).
+    implicit's topk does the scoring (BLAS) and the selection (C++) 100 rows at a time on every
+    core, so no users x items score matrix is ever held. It reads row i's exclusions as
+    `exclude[i].indices`: _RowIndices hands it those straight from the CSR arrays, where scipy's
+    row slicing would cost more than the scoring.
     """
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     items = np.ascontiguousarray(items, dtype=np.float32)
     result = np.full((len(queries), k), -1, dtype=np.int64)
-    if len(queries) == 0 or len(items) == 0:
+    width = min(k, len(items))
+    if len(queries) == 0 or width == 0:
         return result
-    exclude = sp.csr_matrix(exclude, dtype=np.float32)
-    for start in range(0, len(queries), batch):
-        stop = min(start + batch, len(queries))
-        rows = exclude[start:stop]
-        counts = np.diff(rows.indptr)
-        wanted = min(k + int(counts.max(initial=0)), len(items))
-        ids, scores = topk(items, queries[start:stop], wanted)
-        ids = np.where(scores == FILTERED, -1, ids).astype(np.int64)
-        if rows.nnz:
-            positions = np.arange(stop - start, dtype=np.int64)[:, None]
-            excluded = np.repeat(np.arange(stop - start, dtype=np.int64), counts) * len(items) + rows.indices
-            dropped = (ids < 0) | np.isin(positions * len(items) + ids, excluded)
-            order = np.argsort(dropped, axis=1, kind="stable")  # kept columns first, in score order
-            ids = np.where(np.take_along_axis(dropped, order, axis=1), -1, np.take_along_axis(ids, order, axis=1))
-        width = min(k, ids.shape[1])
-        result[start:stop, :width] = ids[:, :width]
+    rows = None
+    if exclude is not None and exclude.nnz:
+        exclude = sp.csr_matrix(exclude)
+        if exclude.shape[0] != len(queries):
+            raise ValueError(f"exclude needs one row per query ({len(queries)}), not {exclude.shape[0]}.")
+        rows = _RowIndices(exclude.indptr, exclude.indices)
+    skip = None if skip_items is None or len(skip_items) == 0 else np.asarray(skip_items, dtype=np.int64)
+    # Its threads each call BLAS; BLAS threads on top of them would only compete for the same cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        ids, scores = topk(items, queries, width, filter_query_items=rows, filter_items=skip, num_threads=num_threads)
+    result[:, :width] = np.where(scores == FILTERED, -1, ids)
     return result
+
+
+class _RowIndices:
+    """A CSR matrix's rows as implicit's topk reads its `filter_query_items`: `rows[i].indices`."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray) -> None:
+        self.indptr, self.indices = indptr, indices
+
+    def __getitem__(self, row: int) -> SimpleNamespace:
+        return SimpleNamespace(indices=self.indices[self.indptr[row] : self.indptr[row + 1]])
 
 
 def empty() -> AlsModel:

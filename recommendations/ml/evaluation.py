@@ -81,10 +81,9 @@ class _Heldout:
 
 def _measure(model: als.AlsModel, training: InteractionMatrix, heldout: _Heldout, *, k: int) -> HoldoutResult:
     exclude = training.matrix[heldout.rows]
-    popularity = np.asarray(training.matrix.sum(axis=0)).reshape(-1, 1)
     rankings = {
         "engine": model.recommend(heldout.rows, exclude=exclude, k=k),
-        "popularity": als.top_k(np.ones((len(heldout.rows), 1)), popularity, exclude=exclude, k=k),
+        "popularity": popular_top_k(np.asarray(training.matrix.sum(axis=0)).ravel(), exclude=exclude, k=k),
     }
     measured = {
         name: ranking_metrics(
@@ -99,6 +98,32 @@ def _measure(model: als.AlsModel, training: InteractionMatrix, heldout: _Heldout
         users_held_out=heldout.users,
         users_unknown=heldout.unknown,
     )
+
+
+def popular_top_k(popularity: np.ndarray, *, exclude: sp.csr_matrix, k: int, batch: int = 4096) -> np.ndarray:
+    """Per row of `exclude`: the k most popular columns it does not exclude (ties: lower column first; -1 pads).
+
+    One ranking serves every user, so a row only needs the head of it, as long as its exclusions.
+    """
+    count = len(popularity)
+    order = np.lexsort((np.arange(count), -popularity))
+    rank = np.empty(count, dtype=np.int64)
+    rank[order] = np.arange(count)
+    result = np.full((exclude.shape[0], k), -1, dtype=np.int64)
+    for start in range(0, exclude.shape[0], batch):
+        rows = exclude[start : start + batch]
+        lengths = np.diff(rows.indptr)
+        head = min(k + int(lengths.max(initial=0)), count)
+        dropped = np.zeros((rows.shape[0], head), dtype=bool)
+        ranks = rank[rows.indices]
+        inside = ranks < head
+        dropped[np.repeat(np.arange(rows.shape[0]), lengths)[inside], ranks[inside]] = True
+        kept = np.argsort(dropped, axis=1, kind="stable")[:, :k]  # kept columns first, in popularity order
+        width = kept.shape[1]
+        result[start : start + batch, :width] = np.where(
+            np.take_along_axis(dropped, kept, axis=1), -1, order[:head][kept]
+        )
+    return result
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,8 @@ def matrix_build(
     Rows and columns are the given ids (sorted ascending), or by default every id that occurs;
     interactions of ids outside the given ones are left out.
     """
-    users = np.unique(interactions.user_ids) if user_ids is None else np.asarray(user_ids)
-    items = np.unique(interactions.item_ids) if item_ids is None else np.asarray(item_ids)
-    rows, row_known = codes(users, interactions.user_ids)
-    columns, column_known = codes(items, interactions.item_ids)
+    users, rows, row_known = _coded(interactions.user_ids, user_ids)
+    items, columns, column_known = _coded(interactions.item_ids, item_ids)
     keep = row_known & column_known
     matrix = sp.csr_matrix(
         (interactions.weights[keep].astype(np.float32), (rows[keep], columns[keep])),
@@ -135,6 +133,15 @@ def matrix_build(
     )
     matrix.sum_duplicates()
     return InteractionMatrix(matrix=matrix, user_ids=users, item_ids=items)
+
+
+def _coded(ids: np.ndarray, vocabulary: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the vocabulary: given, or every id sorted; each id's position in it; whether it is in it)."""
+    if vocabulary is None:
+        unique, positions = np.unique(ids, return_inverse=True)
+        return unique, positions.reshape(-1), np.ones(len(ids), dtype=bool)
+    vocabulary = np.asarray(vocabulary)
+    return (vocabulary, *codes(vocabulary, ids))
 
 
 def codes(vocabulary: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

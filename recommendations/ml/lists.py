@@ -67,34 +67,84 @@ def user_top_n(
     k: int,
     users: np.ndarray | None = None,
     exclude: sp.csr_matrix | None = None,
-    batch: int = 4096,
+    skip_items: np.ndarray | None = None,
 ) -> RankedLists:
     """Top-k columns and their reasons for the given user rows (default: all) of `confidences`.
 
     `confidences` is users x items with alpha applied, rows aligned with the model's users;
-    `exclude` (default: the user's own items) are never recommended. Results are per given row.
+    `exclude` (default: the user's own items) are never recommended, nor are the columns
+    `skip_items`. Results are per given row.
     """
     users = np.arange(confidences.shape[0]) if users is None else np.asarray(users, dtype=np.int64)
     exclude = confidences if exclude is None else exclude
-    items = np.full((len(users), k), -1, dtype=np.int64)
-    reasons = np.full((len(users), k), -1, dtype=np.int64)
-    factors = model.item_factors
-    gram = factors.T.astype(np.float64) @ factors.astype(np.float64)
-    regularization = model.params.regularization
-    # Batches of users with similar history lengths: top_k asks each batch for k plus its longest history.
-    by_length = np.argsort(np.diff(exclude.indptr)[users], kind="stable")
-    for start in range(0, len(users), batch):
-        positions = by_length[start : start + batch]
-        items[positions] = model.recommend(users[positions], exclude=exclude[users[positions]], k=k)
-    for position, user in enumerate(users.tolist()):
-        low, high = confidences.indptr[user], confidences.indptr[user + 1]
-        if high == low:
-            continue
-        rows = confidences.indices[low:high]
-        weights = confidences.data[low:high].astype(np.float64)
-        _vector, matrix = user_solve(factors, gram, rows, weights, regularization)
-        reasons[position] = reasons_for(factors, rows, weights, matrix, items[position])
+    items = model.recommend(users, exclude=exclude[users], k=k, skip_items=skip_items)
+    reasons = reasons_batched(
+        model.item_factors, confidences, users=users, candidates=items, regularization=model.params.regularization
+    )
     return RankedLists(items=items, reasons=reasons)
+
+
+def reasons_batched(
+    item_factors: np.ndarray,
+    confidences: sp.csr_matrix,
+    *,
+    users: np.ndarray,
+    candidates: np.ndarray,
+    regularization: float,
+    cells: int = 1 << 16,
+) -> np.ndarray:
+    """`reasons_for` of many users at once: per row of `candidates` (for the rows `users` of
+    `confidences`, alpha applied), the user's column contributing most to each candidate (-1: none).
+
+    Users are grouped by history length (lengths within a factor of 2), so that padding every
+    history of a batch to its longest costs little: W_u, the solves and the contributions are then
+    stacked array operations over batches of at most about `cells` (user, history item) pairs,
+    instead of a Python loop per user.
+    """
+    result = np.full(candidates.shape, -1, dtype=np.int64)
+    lengths = np.diff(confidences.indptr)[users]
+    factors = np.ascontiguousarray(item_factors, dtype=np.float32)
+    base = factors.T.astype(np.float64) @ factors.astype(np.float64) + regularization * np.eye(factors.shape[1])
+    groups = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    for group in np.unique(groups[lengths > 0]):
+        members = np.flatnonzero((groups == group) & (lengths > 0))
+        width = int(lengths[members].max())
+        step = max(cells // width, 1)
+        for start in range(0, len(members), step):
+            positions = members[start : start + step]
+            result[positions] = _batch_reasons(
+                factors, base, confidences, users[positions], candidates[positions], width=width
+            )
+    return result
+
+
+def _batch_reasons(
+    factors: np.ndarray,
+    base: np.ndarray,
+    confidences: sp.csr_matrix,
+    users: np.ndarray,
+    candidates: np.ndarray,
+    *,
+    width: int,
+) -> np.ndarray:
+    """reasons_batched for one batch whose histories are at most `width` long."""
+    starts, stops = confidences.indptr[users], confidences.indptr[users + 1]
+    offsets = np.arange(width)
+    valid = offsets[None, :] < (stops - starts)[:, None]  # users x width: a real history entry
+    at = np.where(valid, starts[:, None] + offsets[None, :], 0)
+    columns = np.where(valid, confidences.indices[at], -1)
+    weights = np.where(valid, confidences.data[at], 0.0).astype(np.float32)
+    # Gathers and stacked products in float32 (numpy's batched float32 matmul is several times
+    # faster here), the solves in float64.
+    history = np.where(valid[:, :, None], factors[np.maximum(columns, 0)], np.float32(0))  # users x width x f
+    scaled = np.ascontiguousarray((history * (weights - 1)[:, :, None]).transpose(0, 2, 1))
+    matrices = base + np.matmul(scaled, history)
+    wanted = np.where((candidates >= 0)[:, :, None], factors[np.maximum(candidates, 0)], np.float32(0))
+    solved = np.linalg.solve(matrices, wanted.transpose(0, 2, 1).astype(np.float64))  # users x f x k
+    share = np.matmul(history, solved.astype(np.float32)) * weights[:, :, None]  # users x width x k
+    share = np.where(valid[:, :, None], share, -np.inf)
+    best = np.take_along_axis(columns, np.argmax(share, axis=1), axis=1)
+    return np.where(candidates >= 0, best, -1)
 
 
 def fold_in(model: AlsModel, rows: np.ndarray, confidences: np.ndarray, *, k: int, exclude: np.ndarray) -> RankedLists:
@@ -150,20 +200,30 @@ def similar_items(
 def catalog_neighbours(
     categories: np.ndarray, brands: np.ndarray, popularity: np.ndarray, rows: np.ndarray, *, k: int
 ) -> np.ndarray:
-    """For each of `rows`: k other rows of its category, same brand first, then by popularity (-1 pads)."""
+    """For each of `rows`: k other rows of its category, same brand first, then by popularity (-1 pads).
+
+    Rows of one category and brand share their candidates (the k + 1 most popular of the same
+    brand, then the k most popular others), so each (category, brand) pair is ranked once and its
+    rows only drop themselves from that list.
+    """
     result = np.full((len(rows), k), -1, dtype=np.int64)
     order = np.lexsort((-popularity, categories))  # by category, most popular first within it
     sorted_categories = categories[order]
-    for position, row in enumerate(rows):
-        low, high = (
-            np.searchsorted(sorted_categories, categories[row], side="left"),
-            np.searchsorted(sorted_categories, categories[row], side="right"),
-        )
+    pairs, group_of = np.unique(np.stack([categories[rows], brands[rows]]), axis=1, return_inverse=True)
+    by_group = np.argsort(group_of.reshape(-1), kind="stable")
+    bounds = np.searchsorted(group_of.reshape(-1)[by_group], np.arange(pairs.shape[1] + 1))
+    for group, (category, brand) in enumerate(pairs.T.tolist()):
+        low = np.searchsorted(sorted_categories, category, side="left")
+        high = np.searchsorted(sorted_categories, category, side="right")
         members = order[low:high]
-        members = members[members != row]
-        same_brand = brands[members] == brands[row]
-        ranked = np.concatenate([members[same_brand], members[~same_brand]])[:k]
-        result[position, : len(ranked)] = ranked
+        same_brand = brands[members] == brand
+        candidates = np.concatenate([members[same_brand][: k + 1], members[~same_brand][:k]])
+        positions = by_group[bounds[group] : bounds[group + 1]]
+        grid = np.broadcast_to(candidates, (len(positions), len(candidates)))
+        itself = grid == rows[positions][:, None]
+        ranked = np.take_along_axis(grid, np.argsort(itself, axis=1, kind="stable"), axis=1)[:, :k]
+        width = ranked.shape[1]
+        result[positions, :width] = np.where(ranked == rows[positions][:, None], -1, ranked)
     return result
 
 

@@ -279,3 +279,15 @@ def test_a_trial_wins_only_by_more_than_the_noise_of_its_per_user_differences():
     assert not steadily_better.beats(incumbent, margin=0.25)  # needs more than 0.125 with that margin
     assert not better_on_average_by_luck.beats(incumbent)
     assert not as_good.beats(incumbent)
+
+
+def test_popular_top_k_skips_each_users_own_items_and_breaks_ties_by_column():
+    # given: popularity 1, 5, 5, 0, 3; user 0 has item 1, user 1 has items 1, 2 and 4
+    popularity = np.array([1.0, 5.0, 5.0, 0.0, 3.0])
+    exclude = sp.csr_matrix(np.array([[0, 1, 0, 0, 0], [0, 1, 1, 0, 1]], dtype=np.float32))
+
+    # when
+    top = evaluation.popular_top_k(popularity, exclude=exclude, k=3)
+
+    # then
+    assert top.tolist() == [[2, 4, 0], [0, 3, -1]]

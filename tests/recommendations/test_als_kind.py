@@ -11,6 +11,7 @@ from ml import loader
 from ml.kinds import kind_get
 from ml.models import TrainingRun
 from ml.services import training_run_create, training_run_execute
+from recommendations import selectors
 from recommendations.ml import als
 from tests.factories import BrandFactory, CategoryFactory, ProductFactory, UserFactory, VariantFactory
 from tests.recommendations.planted import taste_groups
@@ -78,6 +79,24 @@ def planted_store_events() -> tuple[list, list]:
         events.append(interaction(kind, users[user], products[item], days_ago=days_ago))
     Interaction.objects.bulk_create(events)
     return users, products
+
+
+def test_a_window_without_events_extracts_empty_columns():
+    # given: one event, outside the window
+    Interaction.objects.bulk_create([interaction("view", UserFactory(), ProductFactory(), days_ago=30)])
+    now = timezone.now()
+
+    # when
+    events = selectors.user_events(start=now - timedelta(days=7), end=now)
+
+    # then
+    assert len(events) == 0
+    assert (events.user_ids.dtype, events.product_ids.dtype, events.kinds.dtype, events.times.dtype) == (
+        np.int64,
+        np.int64,
+        np.int8,
+        np.float64,
+    )
 
 
 def test_an_als_run_learns_the_taste_groups_and_records_metrics_device_and_choice(settings):

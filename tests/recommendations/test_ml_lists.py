@@ -1,6 +1,7 @@
 """The pure list builders behind publishing and fold-in (recommendations.ml.lists)."""
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommendations.ml import als, interactions, lists
 
@@ -102,3 +103,52 @@ def test_a_warm_started_refit_keeps_what_the_first_fit_learned():
     )
     assert cosine.min() > 0.9
     assert refit.user_ids.tolist() == [*range(30), 99]
+
+
+def test_batched_reasons_match_the_reasons_of_each_user_alone():
+    # given: 40 users with histories of 0 to 9 items, batched a few users at a time
+    rng = np.random.default_rng(3)
+    factors = rng.normal(size=(30, 6)).astype(np.float32)
+    dense = np.zeros((40, 30), dtype=np.float32)
+    for user in range(40):
+        dense[user, rng.choice(30, size=user % 10, replace=False)] = rng.uniform(1, 5, size=user % 10)
+    confidences = sp.csr_matrix(dense)
+    users = rng.permutation(40)[:35]
+    candidates = rng.integers(-1, 30, size=(35, 5))
+    gram = factors.T.astype(np.float64) @ factors
+
+    # when
+    batched = lists.reasons_batched(
+        factors, confidences, users=users, candidates=candidates, regularization=0.7, cells=20
+    )
+
+    # then
+    for position, user in enumerate(users.tolist()):
+        low, high = confidences.indptr[user], confidences.indptr[user + 1]
+        rows, weights = confidences.indices[low:high], confidences.data[low:high].astype(np.float64)
+        if high == low:
+            assert batched[position].tolist() == [-1] * 5
+            continue
+        _vector, matrix = lists.user_solve(factors, gram, rows, weights, 0.7)
+        alone = lists.reasons_for(factors, rows, weights, matrix, candidates[position])
+        assert batched[position].tolist() == alone.tolist()
+
+
+def test_user_top_n_skips_products_that_cannot_be_sold():
+    # given: item scores 4, 3, 2, 1 for the one user; item 0 is theirs, item 1 cannot be sold
+    model = als.AlsModel(
+        user_factors=np.ones((1, 1), dtype=np.float32),
+        item_factors=np.array([[4.0], [3.0], [2.0], [1.0]], dtype=np.float32),
+        user_ids=np.array([7]),
+        item_ids=np.arange(100, 104),
+        params=als.AlsParams(factors=1),
+        device="cpu",
+    )
+    confidences = sp.csr_matrix(np.array([[2.0, 0, 0, 0]], dtype=np.float32))
+
+    # when
+    ranked = lists.user_top_n(model, confidences, k=3, skip_items=np.array([1]))
+
+    # then
+    assert ranked.items.tolist() == [[2, 3, -1]]
+    assert ranked.reasons.tolist() == [[0, 0, -1]]

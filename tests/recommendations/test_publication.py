@@ -2,12 +2,14 @@
 
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
 from events.models import Interaction
 from recommendations import selectors
 from recommendations.models import Publication, RecommendationList
+from recommendations.services import ListTable, lists_copy
 from shop.models import Product
 from tests.recommendations.store import planted_store, train
 
@@ -31,6 +33,42 @@ def test_a_training_run_publishes_every_list_of_its_version(settings):
         "Trending in a category": 4,
     }
     assert set(RecommendationList.objects.values_list("version_id", flat=True)) == {run.version.pk}
+
+
+def test_lists_are_copied_in_binary_without_their_padding_and_empty_lists_are_skipped():
+    # given: three lists of lengths 2, 0 and 3
+    table = ListTable(
+        kind=RecommendationList.Kind.SIMILAR,
+        keys=np.array([11, 12, 2**40]),
+        product_ids=np.array([[5, 6, -1], [-1, -1, -1], [7, 8, 2**40 + 1]]),
+        reason_ids=np.array([[0, 9, -1], [-1, -1, -1], [1, 2, 3]]),
+    )
+
+    # when
+    written = lists_copy(77, table)
+
+    # then
+    assert written == 2
+    fields = ("version_id", "kind", "key", "product_ids", "reason_ids")
+    assert list(RecommendationList.objects.order_by("key").values_list(*fields)) == [
+        (77, RecommendationList.Kind.SIMILAR, 11, [5, 6], [0, 9]),
+        (77, RecommendationList.Kind.SIMILAR, 2**40, [7, 8, 2**40 + 1], [1, 2, 3]),
+    ]
+
+
+def test_a_list_with_a_gap_is_refused_and_nothing_is_written():
+    # given: the padding comes before a product
+    table = ListTable(
+        kind=RecommendationList.Kind.SIMILAR,
+        keys=np.array([11]),
+        product_ids=np.array([[5, -1, 6]]),
+        reason_ids=np.array([[0, -1, 0]]),
+    )
+
+    # when / then
+    with pytest.raises(ValueError, match="pad its end"):
+        lists_copy(77, table)
+    assert not RecommendationList.objects.exists()
 
 
 def test_reasons_name_a_product_the_user_really_interacted_with(settings):
