@@ -64,7 +64,7 @@ class SupportIntentsKind(ModelKind):
         "finetune_seconds": 0.0,
         "finetune_epochs": 3.0,
         "holdout_share": 0.2,
-        "max_in_scope_loss": 0.01,
+        "max_in_scope_loss": 0.0075,
         "seed": 0,
     }
 

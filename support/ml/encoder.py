@@ -110,18 +110,25 @@ def encoder_finetune(
     base_rates = [group["lr"] for group in optimiser.param_groups]
     targets = torch.as_tensor(label_ids, dtype=torch.long, device=device)
     steps_per_epoch = max(1, math.ceil(len(texts) / batch_size))
-    planned = max(1, int(epochs * steps_per_epoch))
+    most = max(1, int(epochs * steps_per_epoch))
+    planned = most
     started = time.monotonic()
     step = 0
+    mark = (0, started)  # (step, time) the speed is measured from: the first steps are slower (warm-up)
     losses: list[float] = []
     while step < planned:
         order = generator.permutation(len(texts))
         for start in range(0, len(texts), batch_size):
             if step >= planned:
                 break
-            if step == 5:  # re-plan from the measured speed, so the schedule ends inside the budget
-                per_step = (time.monotonic() - started) / step
-                planned = max(step + 1, min(planned, int(seconds / per_step)))
+            if step in (5, 25) or (step > 25 and step % 50 == 0):
+                # re-plan from the measured speed, so the schedule ends inside the budget (the first steps
+                # are the slowest: measured again from step 5 on, and every 50 steps on a machine that changes)
+                now = time.monotonic()
+                per_step = (now - mark[1]) / max(1, step - mark[0])
+                planned = max(step + 1, min(most, step + int((seconds - (now - started)) / per_step)))
+                if step == 5:
+                    mark = (step, now)
             warmup = max(1, int(0.06 * planned))
             factor = (step + 1) / warmup if step < warmup else max(0.0, (planned - step) / max(1, planned - warmup))
             for group, rate in zip(optimiser.param_groups, base_rates, strict=True):

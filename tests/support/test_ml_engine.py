@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from support.ml import oos
 from support.ml.baseline import baseline_fit
 from support.ml.engine import EngineParams, engine_fit, engine_load
 
@@ -37,7 +38,7 @@ def planted():
 
 def test_engine_reads_the_topic_beats_the_majority_and_declines_unrelated_text(tmp_path):
     texts, intents = planted()
-    params = EngineParams(finetune_seconds=0, holdout_fraction=0.34, max_in_scope_loss=0.0)
+    params = EngineParams(finetune_seconds=0, folds=1, holdout_fraction=0.34, max_in_scope_loss=0.0)
 
     engine = engine_fit(texts, intents, params=params)
     predictions = engine.predict(list(TEST_PHRASES.values()))
@@ -49,7 +50,8 @@ def test_engine_reads_the_topic_beats_the_majority_and_declines_unrelated_text(t
     accuracy = sum(p.best_intent == i for p, i in zip(predictions, TEST_PHRASES, strict=True)) / 4
     assert accuracy > majority
     assert 0.0 < engine.temperature < 20.0
-    assert engine.score_name in ("probability", "similarity", "combined")
+    assert engine.score_name in oos.SCORES
+    assert engine.threshold == engine.facts[f"oos_threshold_{engine.score_name}"]
 
     engine.save(tmp_path)
     files = sorted(path.name for path in tmp_path.iterdir())
@@ -85,3 +87,15 @@ def test_fine_tuning_runs_within_its_budget_and_keeps_the_topics(tmp_path):
 def test_tfidf_baseline_learns_the_same_planted_words():
     texts, intents = planted()
     assert baseline_fit(texts, intents).predict(list(TEST_PHRASES.values())) == list(TEST_PHRASES)
+
+
+def test_threshold_rows_are_every_row_by_folds_or_the_held_out_split_when_intents_are_too_small():
+    texts, intents = planted()  # 4 intents x 6 rows
+
+    by_folds = engine_fit(texts, intents, params=EngineParams(finetune_seconds=0, folds=5))
+    by_split = engine_fit(texts, intents, params=EngineParams(finetune_seconds=0, folds=10, holdout_fraction=0.34))
+
+    assert by_folds.facts["holdout_rows"] == 24.0
+    assert by_split.facts["holdout_rows"] == 8.0  # 2 of each intent's 6 rows
+    assert by_folds.threshold > float("-inf")
+    assert by_split.threshold > float("-inf")

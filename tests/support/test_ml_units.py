@@ -5,7 +5,7 @@ import pytest
 
 from support.ml import oos
 from support.ml.data import IntentFileError, utterances_read_csv
-from support.ml.engine import stratified_split
+from support.ml.engine import stratified_folds, stratified_split
 from support.ml.metrics import intent_metrics
 
 
@@ -19,12 +19,41 @@ def test_threshold_loses_at_most_the_allowed_share_of_correct_answers():
     assert oos.recall_at(0.30, np.array([0.05, 0.25, 0.31, 0.9])) == 0.5
 
 
-def test_combined_score_standardises_both_parts():
-    scale = oos.ScoreScale.fit(np.array([0.5, 0.7, 0.9]), np.array([0.2, 0.4, 0.6]))
-    combined = scale.score("combined", np.array([0.7]), np.array([0.4]))
-    assert combined.tolist() == [pytest.approx(0.0, abs=1e-12)]
+def test_combined_scores_standardise_their_signals_and_single_scores_stay_raw():
+    signals = {
+        "probability": np.array([0.5, 0.7, 0.9]),
+        "logit": np.array([2.0, 4.0, 6.0]),
+        "similarity": np.array([0.2, 0.4, 0.6]),
+    }
+    scale = oos.ScoreScale.fit(signals)
+    message = {"probability": np.array([0.9]), "logit": np.array([2.0]), "similarity": np.array([0.6])}
+
+    std = np.std([2.0, 4.0, 6.0])  # the logits' spread; the similarities' is std / 10
+    assert scale.score("logit", message).tolist() == [2.0]
+    assert scale.score("similarity", message).tolist() == [0.6]
+    assert scale.score("combined", message).tolist() == [pytest.approx(0.5 * 0.2 / (std / 10) * 2)]
+    # 0.75 * (2 - 4) / std + 0.25 * (0.6 - 0.4) / (std / 10)
+    assert scale.score("logit+similarity@0.75", message).tolist() == [pytest.approx((-1.5 + 0.5) / std)]
     with pytest.raises(ValueError, match="Unknown out-of-scope score 'nope'"):
-        scale.score("nope", np.array([0.7]), np.array([0.4]))
+        scale.score("nope", message)
+
+
+def test_scales_saved_before_the_logit_signal_still_load_and_score():
+    old = oos.ScoreScale(probability_mean=0.5, probability_std=0.1, similarity_mean=0.4, similarity_std=0.2)
+    message = {"probability": np.array([0.6]), "logit": np.array([9.0]), "similarity": np.array([0.6])}
+    assert old.score("combined", message).tolist() == [pytest.approx(0.5 * 1.0 + 0.5 * 1.0)]
+
+
+def test_folds_hold_out_every_row_once_and_keep_rare_labels_in_every_fit():
+    labels = np.array([0] * 10 + [1] * 5 + [2] * 2)
+    folds = stratified_folds(labels, folds=5, seed=0)
+
+    held = np.concatenate([held for _, held in folds])
+    assert sorted(held.tolist()) == list(range(15))  # label 2 (2 rows < 5 folds) is never held out
+    assert [sorted(labels[held].tolist()) for _, held in folds] == [[0, 0, 1]] * 5
+    for fit, held in folds:
+        assert not set(fit) & set(held)
+        assert len(fit) + len(held) == 17
 
 
 def test_metrics_count_declined_rows_as_out_of_scope():
@@ -68,3 +97,7 @@ def test_bad_files_are_reported_with_the_line(tmp_path, content, message):
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(IntentFileError, match="cannot open the file"):
         utterances_read_csv(tmp_path / "nope.csv")
+
+
+def test_labels_too_small_for_folds_give_no_fold_at_all():
+    assert stratified_folds(np.array([0, 0, 1, 1, 1]), folds=5, seed=0) == []
