@@ -1,10 +1,12 @@
 """SST-2 (sentence level): train on its train split, report test accuracy; engine vs TF-IDF vs VADER.
 
-    nice -n 10 .venv/bin/python bench/sentiment_sst2.py [--tune-layers 2] [--epochs 3] [--threads 2] [--seeds 0]
+    flock /tmp/heavy.lock nice -n 10 .venv/bin/python bench/sentiment_sst2.py [--members 3] [--epochs 3] [--seeds 0 1 2]
 
-Reads ../shared/datasets/sst2 (stsa.binary.train / stsa.binary.test, Kim 2014's split: 6,920
-training and 1,821 test sentences). Only the train split is used for fitting (the engine holds
-10% of it out to calibrate its probabilities); the dev split is not used at all.
+Reads ../shared/datasets/sst2 (stsa.binary.train / .dev / .test, Kim 2014's split: 6,920 training,
+872 dev and 1,821 test sentences). Only the train split is used for fitting (the engine holds 10%
+of it out to calibrate its probabilities). The dev split is the validation set that settings are
+chosen on; it is scored and printed beside the test split, never trained on. For an ensemble the
+accuracy of each member alone and of the first k members averaged is printed too (dev and test).
 """
 
 import argparse
@@ -49,6 +51,12 @@ def main() -> None:
     parser.add_argument("--tune-layers", type=int, default=classifier.ClassifierParams.tune_layers)
     parser.add_argument("--epochs", type=int, default=classifier.ClassifierParams.epochs)
     parser.add_argument("--learning-rate", type=float, default=classifier.ClassifierParams.learning_rate)
+    parser.add_argument("--members", type=int, default=classifier.ClassifierParams.members)
+    parser.add_argument("--layer-decay", type=float, default=classifier.ClassifierParams.layer_decay)
+    parser.add_argument("--no-lexical", action="store_true", help="the network(s) alone, without the lexical part")
+    parser.add_argument("--precision", default=classifier.ClassifierParams.precision, choices=classifier.PRECISIONS)
+    parser.add_argument("--batch-size", type=int, default=classifier.ClassifierParams.batch_size)
+    parser.add_argument("--save-logits", metavar="DIR", help="write each seed's member logits (dev, test) as .npz")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--train-limit", type=int, default=0, help="use only the first N training sentences")
@@ -56,8 +64,12 @@ def main() -> None:
     train_texts, train_labels = read("stsa.binary.train")
     if args.train_limit:
         train_texts, train_labels = train_texts[: args.train_limit], train_labels[: args.train_limit]
+    dev_texts, dev_labels = read("stsa.binary.dev")
     test_texts, test_labels = read("stsa.binary.test")
-    print(f"SST-2: {len(train_texts)} training, {len(test_texts)} test sentences; {args.threads} torch threads")
+    print(
+        f"SST-2: {len(train_texts)} training, {len(dev_texts)} dev, {len(test_texts)} test sentences; "
+        f"{args.threads} torch threads"
+    )
 
     started = time.perf_counter()
     tfidf = baselines.tfidf_fit(train_texts, train_labels)
@@ -71,8 +83,13 @@ def main() -> None:
     for seed in args.seeds:
         params = classifier.ClassifierParams(
             tune_layers=args.tune_layers,
+            members=args.members,
             epochs=args.epochs,
             learning_rate=args.learning_rate,
+            layer_decay=args.layer_decay,
+            lexical=not args.no_lexical,
+            batch_size=args.batch_size,
+            precision=args.precision,
             seed=seed,
             threads=args.threads,
         )
@@ -81,20 +98,39 @@ def main() -> None:
         probabilities = model.predict_proba(test_texts)
         predict_seconds = time.perf_counter() - started
         result = metrics.scores(probabilities, test_labels)
+        dev = metrics.scores(model.predict_proba(dev_texts), dev_labels)
         ece_raw = metrics.expected_calibration_error(
             classifier.softmax(np.log(np.clip(probabilities, 1e-12, 1)) * model.temperature), test_labels
         )
         ece = metrics.expected_calibration_error(probabilities, test_labels)
-        rows.append(result["accuracy"])
+        rows.append((dev["accuracy"], result["accuracy"]))
         print(
-            f"engine seed {seed}: tune_layers {args.tune_layers}, {args.epochs} epochs: "
-            f"accuracy {result['accuracy']:.4f}, macro-F1 {result['macro_f1']:.4f}, "
-            f"fit {model.report.seconds:.0f} s wall, {model.report.cpu_seconds:.0f} s CPU "
-            f"(frozen-part cache {model.report.cache_seconds:.0f} s), "
-            f"test scoring {predict_seconds:.1f} s; temperature {model.temperature:.2f}, "
-            f"ECE {ece_raw:.3f} -> {ece:.3f}; epoch losses {[round(x, 3) for x in model.report.epoch_losses]}",
+            f"engine seed {seed}: {args.members} member(s), tune_layers {args.tune_layers}, {args.epochs} epochs, "
+            f"lr {args.learning_rate:g} (layer decay {args.layer_decay:g}), batch {args.batch_size}, "
+            f"{model.report.precision}: "
+            f"dev accuracy {dev['accuracy']:.4f}; test accuracy {result['accuracy']:.4f}, "
+            f"macro-F1 {result['macro_f1']:.4f}; fit {model.report.seconds:.0f} s wall, "
+            f"{model.report.cpu_seconds:.0f} s CPU (frozen-part cache {model.report.cache_seconds:.0f} s, "
+            f"members {[round(x) for x in model.report.member_seconds]} s), test scoring {predict_seconds:.1f} s; "
+            f"lexical weight {model.lexical_weight:g} (fit {model.report.lexical_seconds:.0f} s); "
+            f"temperature {model.temperature:.2f}, ECE {ece_raw:.3f} -> {ece:.3f}; "
+            f"epoch losses {[[round(x, 3) for x in member] for member in model.report.epoch_losses]}",
             flush=True,
         )
+        if args.members > 1:
+            members_report(model, dev_texts, dev_labels, test_texts, test_labels)
+        if args.save_logits:
+            tag = (
+                f"m{args.members}-t{args.tune_layers}-e{args.epochs}-lr{args.learning_rate:g}"
+                f"-d{args.layer_decay:g}-b{args.batch_size}{'-nolex' if args.no_lexical else ''}"
+            )
+            Path(args.save_logits).mkdir(parents=True, exist_ok=True)
+            np.savez(
+                Path(args.save_logits) / f"{tag}-{model.report.precision}-s{seed}.npz",
+                dev=model.member_logits(dev_texts),
+                test=model.member_logits(test_texts),
+                temperature=model.temperature,
+            )
     print(
         f"TF-IDF + LR: accuracy {tfidf_scores['accuracy']:.4f}, macro-F1 {tfidf_scores['macro_f1']:.4f}, "
         f"fit {tfidf_seconds:.1f} s"
@@ -104,8 +140,22 @@ def main() -> None:
         f"scoring {vader_seconds:.1f} s"
     )
     if len(rows) > 1:
-        spread = f"median {np.median(rows):.4f}, min {min(rows):.4f}, max {max(rows):.4f}"
-        print(f"engine accuracy over {len(rows)} seeds: {spread}")
+        for name, values in (("dev", [dev for dev, _ in rows]), ("test", [test for _, test in rows])):
+            spread = f"mean {np.mean(values):.4f}, min {min(values):.4f}, max {max(values):.4f}"
+            print(f"engine {name} accuracy over {len(rows)} seeds: {spread}")
+
+
+def members_report(model, dev_texts, dev_labels, test_texts, test_labels) -> None:
+    """Accuracy of each member alone and of the first k members' mean logits, on dev and test."""
+    for name, texts, labels in (("dev", dev_texts, dev_labels), ("test", test_texts, test_labels)):
+        logits = model.member_logits(texts)
+        alone = [metrics.scores(classifier.softmax(member), labels)["accuracy"] for member in logits]
+        first_k = [
+            metrics.scores(classifier.softmax(logits[:k].mean(axis=0)), labels)["accuracy"]
+            for k in range(1, len(logits) + 1)
+        ]
+        rounded = [round(x, 4) for x in first_k]
+        print(f"  {name}: members alone {[round(x, 4) for x in alone]}, first k averaged {rounded}")
 
 
 if __name__ == "__main__":

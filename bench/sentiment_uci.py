@@ -1,7 +1,7 @@
 """UCI Sentiment Labelled Sentences (Amazon, IMDB, Yelp; 1,000 each): k-fold cross-validated accuracy,
 engine vs TF-IDF + logistic regression vs VADER, per data set.
 
-    nice -n 10 .venv/bin/python bench/sentiment_uci.py [--folds 5] [--tune-layers 2] [--epochs 3] [--threads 2]
+    flock /tmp/heavy.lock nice -n 10 .venv/bin/python bench/sentiment_uci.py [--folds 5] [--members 3] [--sets amazon]
 
 Reads ../shared/datasets/uci-sentiment-labelled-sentences (`sentence<TAB>label`, split on "\\n"
 only: the IMDB file holds U+0085 characters that str.splitlines() would treat as line ends).
@@ -51,15 +51,21 @@ def main() -> None:
     parser.add_argument("--tune-layers", type=int, default=classifier.ClassifierParams.tune_layers)
     parser.add_argument("--epochs", type=int, default=classifier.ClassifierParams.epochs)
     parser.add_argument("--learning-rate", type=float, default=classifier.ClassifierParams.learning_rate)
+    parser.add_argument("--members", type=int, default=classifier.ClassifierParams.members)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--sets", nargs="+", choices=[name.split("_")[0] for name in FILES], help="only these data sets (default: all)"
+    )
     args = parser.parse_args()
     print(
         f"UCI sentences, {args.folds}-fold CV, seed {args.seed}; engine tune_layers {args.tune_layers}, "
-        f"{args.epochs} epochs; {args.threads} torch threads"
+        f"{args.members} member(s), {args.epochs} epochs; {args.threads} torch threads"
     )
     vader = baselines.VaderModel()
     for name in FILES:
+        if args.sets and name.split("_")[0] not in args.sets:
+            continue
         texts, labels = read(name)
         results = {"engine": [], "tfidf": [], "vader": []}
         fit_seconds = {"engine": [], "tfidf": []}
@@ -70,6 +76,7 @@ def main() -> None:
             test_texts = [texts[row] for row in held]
             params = classifier.ClassifierParams(
                 tune_layers=args.tune_layers,
+                members=args.members,
                 epochs=args.epochs,
                 learning_rate=args.learning_rate,
                 seed=args.seed,

@@ -1,21 +1,26 @@
-"""The sentiment classifier: the MiniLM sentence encoder (ml.embeddings) with its top layers fine-tuned
-and a linear head over mean-pooled tokens, three classes, temperature-calibrated probabilities.
+"""The sentiment classifier: the MiniLM sentence encoder (ml.embeddings) fine-tuned with a linear
+head over mean-pooled tokens, three classes, temperature-calibrated probabilities; by default an
+ensemble of `members` fine-tuned copies (different seeds) whose logits are averaged.
 
     model = fit(texts, labels, params=ClassifierParams(), device="cpu")
     model.predict_proba(["love it", "broke in a day"])   # (2, 3) rows summing to 1
 
 How it trains fast on a CPU: the encoder's lower `6 - tune_layers` layers stay frozen, so their
-output is computed ONCE per text and cached; each epoch then runs only the trained top layers.
-`tune_layers=0` is the frozen encoder with a trained head (the cached vectors are the pooled
-sentence embeddings). A share of the training texts (`calibration_share`, stratified) is held
-out of the fit and used to fit the temperature that calibrates the probabilities.
+output is computed ONCE per text and cached (and shared by every member); each epoch then runs
+only the trained top layers, in batches of texts of similar length (little padding), in bfloat16
+autocast where the processor does bfloat16 natively (AMX / AVX512-BF16, or a CUDA GPU: see
+`precision`; weights, optimiser state, pooling and head stay float32). `tune_layers=0` is the
+frozen encoder with a trained head (the cached vectors are the pooled sentence embeddings). A
+share of the training texts (`calibration_share`, stratified) is held out of the fit and used to
+fit the one temperature that calibrates the ensemble's mean logits.
 
 Classes absent from the training labels (e.g. neutral in a binary data set) get probability 0:
 the model never invents a class it has not seen.
 
 Saved as `classifier.json` (parameters, labels, temperature) and `weights.pt` (a PyTorch
-state_dict of the trained top layers and the head only; the frozen layers come from the packaged
-encoder, checked by name and shape on load). Never pickle: loading uses `weights_only=True`.
+state_dict of each member's trained top layers and head only, prefixed `members.<k>.`; the frozen
+layers come from the packaged encoder, checked by name and shape on load). Never pickle: loading
+uses `weights_only=True`. Format 1 files (one model, no prefix) still load, as one member.
 """
 
 import json
@@ -29,24 +34,32 @@ from pathlib import Path
 import numpy as np
 
 from sentiment.ml.labels import LABELS
+from sentiment.ml.lexical import LexicalModel, lexical_fit, lexical_load, lexical_save
 
 ENCODER_LAYERS = 6
 HIDDEN = 384
 CONFIG_FILE = "classifier.json"
 WEIGHTS_FILE = "weights.pt"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FORMATS_READ = (1, 2)
+PRECISIONS = ("auto", "bf16", "fp32")
+LEXICAL_MIN_CALIBRATION_ROWS = 50  # fewer held-out rows weigh the lexical part too noisily: network alone
 
 
 @dataclass(frozen=True)
 class ClassifierParams:
     tune_layers: int = 6  # top encoder layers fine-tuned (0 = frozen encoder, head only; 6 = all)
+    members: int = 3  # fine-tuned copies (seeds seed * members + k) whose logits are averaged; 1 = one model
     epochs: int = 3
-    learning_rate: float = 5e-5  # of the fine-tuned layers
+    learning_rate: float = 5e-5  # of the top fine-tuned layer
+    layer_decay: float = 1.0  # each layer below the top learns at this multiple of the one above (1 = same rate)
     head_learning_rate: float = 3e-3
     weight_decay: float = 0.01
     batch_size: int = 32
     max_length: int = 96  # tokens per text; longer texts are cut
     calibration_share: float = 0.1
+    lexical: bool = True  # add the TF-IDF model's log-probabilities (sentiment.ml.lexical), weighed on calibration rows
+    precision: str = "auto"  # training arithmetic: bf16 autocast, fp32, or auto (bf16 where it is native)
     seed: int = 0
     threads: int = 0  # torch CPU threads; 0 keeps torch's default
 
@@ -55,6 +68,12 @@ class ClassifierParams:
             raise ValueError(f"tune_layers must be from 0 to {ENCODER_LAYERS}, not {self.tune_layers}.")
         if not 0 <= self.calibration_share < 0.5:
             raise ValueError("calibration_share must be from 0 to 0.5.")
+        if not 0 < self.layer_decay <= 1:
+            raise ValueError(f"layer_decay must be above 0 and at most 1, not {self.layer_decay}.")
+        if not 1 <= self.members <= 10:
+            raise ValueError(f"members must be from 1 to 10, not {self.members}.")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}.")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,7 +89,11 @@ class FitReport:
     temperature: float = 1.0
     calibration_nll_before: float | None = None
     calibration_nll_after: float | None = None
-    epoch_losses: list[float] = field(default_factory=list)
+    precision: str = "fp32"  # what training ran in
+    lexical_seconds: float = 0.0
+    lexical_weight: float = 0.0
+    member_seconds: list[float] = field(default_factory=list)
+    epoch_losses: list[list[float]] = field(default_factory=list)  # per member, per epoch
 
 
 def _torch():
@@ -107,6 +130,12 @@ def network_build(tune_layers: int):
         def frozen_layers(self):
             return list(self.encoder.encoder.layer)[: ENCODER_LAYERS - self.tune_layers]
 
+        def share_frozen(self, other) -> None:
+            """Use `other`'s frozen modules (the same packaged weights): one copy in memory per ensemble."""
+            self.encoder.embeddings = other.encoder.embeddings
+            for index in range(ENCODER_LAYERS - self.tune_layers):
+                self.encoder.encoder.layer[index] = other.encoder.encoder.layer[index]
+
         @staticmethod
         def additive_mask(attention_mask):
             mask = attention_mask[:, None, None, :].to(torch.float32)
@@ -128,8 +157,9 @@ def network_build(tune_layers: int):
                 additive = self.additive_mask(attention_mask)
                 for layer in self.trained_layers():
                     hidden = _first(layer(hidden, attention_mask=additive))
-                hidden = mean_pool(hidden, attention_mask)
-            logits = self.head(self.dropout(hidden))
+                hidden = mean_pool(hidden.float(), attention_mask)
+            with torch.autocast(hidden.device.type, enabled=False):  # pooling and head in float32
+                logits = self.head(self.dropout(hidden.float()))
             return logits.masked_fill(~self.class_mask, -1e4)
 
         def forward(self, input_ids, attention_mask):
@@ -138,6 +168,39 @@ def network_build(tune_layers: int):
     tokenizer = AutoTokenizer.from_pretrained(str(model_path()))
     encoder = AutoModel.from_pretrained(str(model_path()), attn_implementation="sdpa")
     return tokenizer, SentimentNetwork(encoder)
+
+
+def networks_build(tune_layers: int, members: int, *, seed: int = 0):
+    """(tokenizer, [network per member]): members share the frozen modules; member k's head is
+    initialised from seed `member_seed(seed, members, k)`."""
+    torch = _torch()
+    networks = []
+    for member in range(members):
+        torch.manual_seed(member_seed(seed, members, member))
+        tokenizer, network = network_build(tune_layers)
+        if networks:
+            network.share_frozen(networks[0])
+        networks.append(network)
+    return tokenizer, networks
+
+
+def member_seed(seed: int, members: int, member: int) -> int:
+    """Ensembles of different seeds never share a member seed; a one-member model uses `seed` itself."""
+    return seed * members + member
+
+
+def bf16_native(device: str) -> bool:
+    """Whether `device` does bfloat16 matrix products in hardware (CUDA, or a CPU with AMX / AVX512-BF16)."""
+    torch = _torch()
+    if device.startswith("cuda"):
+        return bool(torch.cuda.is_bf16_supported())
+    return bool(torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported())
+
+
+def precision_resolve(precision: str, device: str) -> str:
+    if precision == "auto":
+        return "bf16" if bf16_native(device) else "fp32"
+    return precision
 
 
 def _first(output):
@@ -150,24 +213,43 @@ def mean_pool(hidden, attention_mask):
 
 
 class SentimentClassifier:
-    """A fitted classifier: `predict_proba(texts)` -> (n, 3) calibrated probabilities."""
+    """A fitted classifier: `predict_proba(texts)` -> (n, 3) calibrated probabilities.
 
-    def __init__(self, *, tokenizer, network, params: ClassifierParams, temperature: float, device: str = "cpu"):
+    `networks` holds one network per ensemble member (sharing their frozen modules); scoring runs
+    the frozen part once and each member's trained part, in float32, and averages the logits."""
+
+    def __init__(
+        self,
+        *,
+        tokenizer,
+        networks: list,
+        params: ClassifierParams,
+        temperature: float,
+        device: str = "cpu",
+        lexical_model: LexicalModel | None = None,
+        lexical_weight: float = 0.0,
+    ):
+        if not networks:
+            raise ValueError("A classifier needs at least one network.")
         self.tokenizer = tokenizer
-        self.network = network.eval().to(device)
+        self.networks = [network.eval().to(device) for network in networks]
         self.params = params
         self.temperature = temperature
+        self.lexical_model = lexical_model
+        self.lexical_weight = lexical_weight if lexical_model is not None else 0.0
         self.device = device
         self.report = FitReport(temperature=temperature)
 
     @property
     def classes_present(self) -> list[str]:
-        return [label for label, seen in zip(LABELS, self.network.class_mask.tolist(), strict=True) if seen]
+        mask = self.networks[0].class_mask.tolist()
+        return [label for label, seen in zip(LABELS, mask, strict=True) if seen]
 
-    def logits(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    def member_logits(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """(members, n, 3) uncalibrated logits of each member."""
         torch = _torch()
         order = np.argsort([len(text) for text in texts], kind="stable")
-        result = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        result = np.zeros((len(self.networks), len(texts), len(LABELS)), dtype=np.float32)
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
                 rows = order[start : start + batch_size]
@@ -178,8 +260,18 @@ class SentimentClassifier:
                     max_length=self.params.max_length,
                     return_tensors="pt",
                 ).to(self.device)
-                logits = self.network(batch["input_ids"], batch["attention_mask"])
-                result[rows] = logits.float().cpu().numpy()
+                mask = batch["attention_mask"]
+                lower = self.networks[0].lower(batch["input_ids"], mask)
+                for member, network in enumerate(self.networks):
+                    result[member, rows] = network.upper(lower, mask).float().cpu().numpy()
+        return result
+
+    def logits(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """Uncalibrated logits: the members' mean, plus the weighted lexical log-probabilities."""
+        texts = list(texts)
+        result = self.member_logits(texts, batch_size=batch_size).mean(axis=0)
+        if self.lexical_weight:
+            result = result + self.lexical_weight * self.lexical_model.log_proba(texts)
         return result
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -204,6 +296,19 @@ def calibration_split(labels: np.ndarray, *, share: float, seed: int) -> tuple[n
         calibration_rows.extend(rows[:held])
         fit_rows.extend(rows[held:])
     return np.sort(np.array(fit_rows, dtype=np.int64)), np.sort(np.array(calibration_rows, dtype=np.int64))
+
+
+def blend_fit(logits: np.ndarray, lexical_log_proba: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """(lexical weight, temperature) minimising the negative log-likelihood of `labels` for
+    softmax((logits + weight * lexical_log_proba) / temperature); weights 0 to 4 in steps of 0.25."""
+    best = (0.0, 1.0, math.inf)
+    for weight in np.arange(0, 17) * 0.25:
+        blended = logits + weight * lexical_log_proba
+        temperature = temperature_fit(blended, labels)
+        value = nll(blended, labels, temperature)
+        if value < best[2] - 1e-9:
+            best = (float(weight), temperature, value)
+    return best[0], best[1]
 
 
 def temperature_fit(logits: np.ndarray, labels: np.ndarray) -> float:
@@ -244,54 +349,137 @@ def fit(
     cpu_started = time.process_time()
     if params.threads:
         torch.set_num_threads(params.threads)
-    torch.manual_seed(params.seed)
     random.seed(params.seed)
-    tokenizer, network = network_build(params.tune_layers)
-    network.class_mask.copy_(torch.tensor([label in set(labels.tolist()) for label in range(len(LABELS))]))
-    network.to(device)
+    precision = precision_resolve(params.precision, device)
+    tokenizer, networks = networks_build(params.tune_layers, params.members, seed=params.seed)
+    class_mask = torch.tensor([label in set(labels.tolist()) for label in range(len(LABELS))])
+    for network in networks:
+        network.class_mask.copy_(class_mask)
+        network.to(device)
     weights = np.ones(len(labels), dtype=np.float32) if sample_weights is None else sample_weights.astype(np.float32)
 
     fit_rows, calibration_rows = calibration_split(labels, share=params.calibration_share, seed=params.seed)
     encoded = tokenizer(list(texts), truncation=True, max_length=params.max_length)["input_ids"]
+    lengths = [len(ids) for ids in encoded]
 
-    # The frozen part once per text (sorted by length so padding stays small).
-    network.eval()
+    # The frozen part once per text, shared by every member (sorted by length so padding stays small).
+    networks[0].eval()
     cache: list = [None] * len(texts)
-    order = np.argsort([len(ids) for ids in encoded], kind="stable")
+    order = np.argsort(lengths, kind="stable")
     with torch.no_grad():  # not inference_mode: the trained layers' backward saves these tensors
         for start in range(0, len(order), 128):
             rows = order[start : start + 128]
             input_ids, mask = _pad([encoded[row] for row in rows], device)
-            lower = network.lower(input_ids, mask)
+            lower = networks[0].lower(input_ids, mask)
             for position, row in enumerate(rows):
-                length = len(encoded[row])
-                cache[row] = lower[position].clone() if params.tune_layers == 0 else lower[position, :length].clone()
-    cache_seconds = time.perf_counter() - started
-
-    trained = [p for layer in network.trained_layers() for p in layer.parameters()]
-    groups = [{"params": list(network.head.parameters()), "lr": params.head_learning_rate}]
-    if trained:
-        groups.append({"params": trained, "lr": params.learning_rate})
-    optimizer = torch.optim.AdamW(groups, weight_decay=params.weight_decay)
-    steps_per_epoch = max(1, math.ceil(len(fit_rows) / params.batch_size))
-    total_steps = steps_per_epoch * params.epochs
-    warmup = max(1, total_steps // 10)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup + 1)))
+                state = lower[position] if params.tune_layers == 0 else lower[position, : lengths[row]]
+                cache[row] = state.clone()
+    report = FitReport(
+        cache_seconds=time.perf_counter() - started,
+        train_rows=len(fit_rows),
+        calibration_rows=len(calibration_rows),
+        precision=precision,
     )
+    steps_per_member = max(1, math.ceil(len(fit_rows) / params.batch_size)) * params.epochs
     label_tensor = torch.tensor(labels, device=device)
     weight_tensor = torch.tensor(weights, device=device)
-    report = FitReport(cache_seconds=cache_seconds, train_rows=len(fit_rows), calibration_rows=len(calibration_rows))
-    rng = np.random.default_rng(params.seed)
+    for member, network in enumerate(networks):
+        member_started = time.perf_counter()
+
+        def member_progress(fraction: float, member: int = member) -> None:
+            if progress is not None:
+                progress((member + fraction) / len(networks))
+
+        report.epoch_losses.append(
+            _train_member(
+                network,
+                cache,
+                lengths,
+                fit_rows,
+                label_tensor,
+                weight_tensor,
+                params=params,
+                seed=member_seed(params.seed, params.members, member),
+                steps=steps_per_member,
+                precision=precision,
+                device=device,
+                progress=member_progress,
+            )
+        )
+        report.member_seconds.append(time.perf_counter() - member_started)
+
+    classifier = SentimentClassifier(
+        tokenizer=tokenizer, networks=networks, params=params, temperature=1.0, device=device
+    )
+    if len(calibration_rows):
+        calibration_labels = labels[calibration_rows]
+        calibration_logits = np.mean(
+            [_logits_from_cache(network, cache, calibration_rows, params.tune_layers, device) for network in networks],
+            axis=0,
+        )
+        report.calibration_nll_before = nll(calibration_logits, calibration_labels, 1.0)
+        if params.lexical and len(calibration_rows) >= LEXICAL_MIN_CALIBRATION_ROWS:
+            lexical_started = time.perf_counter()
+            classifier.lexical_model = lexical_fit([texts[row] for row in fit_rows], labels[fit_rows])
+            lexical_log_proba = classifier.lexical_model.log_proba([texts[row] for row in calibration_rows])
+            weight, classifier.temperature = blend_fit(calibration_logits, lexical_log_proba, calibration_labels)
+            classifier.lexical_weight = weight
+            calibration_logits = calibration_logits + weight * lexical_log_proba
+            report.lexical_seconds = time.perf_counter() - lexical_started
+        else:
+            classifier.temperature = temperature_fit(calibration_logits, calibration_labels)
+        report.calibration_nll_after = nll(calibration_logits, calibration_labels, classifier.temperature)
+    if not classifier.lexical_weight:
+        classifier.lexical_model = None  # nothing to weigh it on, or weighed at 0: not kept
+    report.temperature = classifier.temperature
+    report.lexical_weight = classifier.lexical_weight
+    report.seconds = time.perf_counter() - started
+    report.cpu_seconds = time.process_time() - cpu_started
+    classifier.report = report
+    return classifier
+
+
+def _train_member(
+    network,
+    cache: list,
+    lengths: list[int],
+    fit_rows: np.ndarray,
+    label_tensor,
+    weight_tensor,
+    *,
+    params: ClassifierParams,
+    seed: int,
+    steps: int,
+    precision: str,
+    device: str,
+    progress: Callable[[float], None],
+) -> list[float]:
+    """One member's fine-tuning (AdamW, linear warm-up over 10% of the steps, linear decay to 0); its
+    mean training loss per epoch."""
+    torch = _torch()
+    torch.manual_seed(seed)
+    groups = [{"params": list(network.head.parameters()), "lr": params.head_learning_rate}]
+    for depth, layer in enumerate(reversed(network.trained_layers())):
+        groups.append({"params": list(layer.parameters()), "lr": params.learning_rate * params.layer_decay**depth})
+    optimizer = torch.optim.AdamW(groups, weight_decay=params.weight_decay)
+    warmup = max(1, steps // 10)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / (steps - warmup + 1)))
+    )
+    autocast = torch.autocast(
+        "cuda" if device.startswith("cuda") else "cpu", dtype=torch.bfloat16, enabled=precision == "bf16"
+    )
+    rng = np.random.default_rng(seed)
+    losses_per_epoch = []
     step = 0
+    network.train()
     for _epoch in range(params.epochs):
-        network.train()
-        batches = _length_batches(fit_rows, [len(encoded[row]) for row in range(len(texts))], params.batch_size, rng)
         total = 0.0
-        for rows in batches:
+        for rows in _length_batches(fit_rows, lengths, params.batch_size, rng):
             hidden, mask = _stack([cache[row] for row in rows], params.tune_layers, device)
-            logits = network.upper(hidden, mask)
-            losses = torch.nn.functional.cross_entropy(logits, label_tensor[rows], reduction="none")
+            with autocast:
+                logits = network.upper(hidden, mask)
+            losses = torch.nn.functional.cross_entropy(logits.float(), label_tensor[rows], reduction="none")
             batch_weights = weight_tensor[rows]
             loss = (losses * batch_weights).sum() / batch_weights.sum()
             optimizer.zero_grad()
@@ -301,24 +489,10 @@ def fit(
             scheduler.step()
             total += float(loss.detach()) * len(rows)
             step += 1
-            if progress is not None:
-                progress(step / total_steps)
-        report.epoch_losses.append(total / max(1, len(fit_rows)))
-
+            progress(step / steps)
+        losses_per_epoch.append(total / max(1, len(fit_rows)))
     network.eval()
-    classifier = SentimentClassifier(
-        tokenizer=tokenizer, network=network, params=params, temperature=1.0, device=device
-    )
-    if len(calibration_rows):
-        calibration_logits = _logits_from_cache(network, cache, calibration_rows, params.tune_layers, device)
-        report.calibration_nll_before = nll(calibration_logits, labels[calibration_rows], 1.0)
-        classifier.temperature = temperature_fit(calibration_logits, labels[calibration_rows])
-        report.calibration_nll_after = nll(calibration_logits, labels[calibration_rows], classifier.temperature)
-    report.temperature = classifier.temperature
-    report.seconds = time.perf_counter() - started
-    report.cpu_seconds = time.process_time() - cpu_started
-    classifier.report = report
-    return classifier
+    return losses_per_epoch
 
 
 def _pad(sequences: list[list[int]], device: str):
@@ -378,16 +552,20 @@ def save(model: SentimentClassifier, directory: Path) -> None:
         f"encoder.encoder.layer.{index}." for index in range(ENCODER_LAYERS - model.params.tune_layers, ENCODER_LAYERS)
     ]
     state = {
-        name: tensor.detach().cpu().contiguous()
-        for name, tensor in model.network.state_dict().items()
+        f"members.{member}.{name}": tensor.detach().cpu().contiguous()
+        for member, network in enumerate(model.networks)
+        for name, tensor in network.state_dict().items()
         if any(name.startswith(prefix) for prefix in trained_prefixes)
     }
     torch.save(state, directory / WEIGHTS_FILE)
+    if model.lexical_model is not None:
+        lexical_save(model.lexical_model, directory)
     config = {
         "format_version": FORMAT_VERSION,
         "labels": list(LABELS),
         "params": model.params.as_dict(),
         "temperature": model.temperature,
+        "lexical_weight": model.lexical_weight,
         "classes_present": model.classes_present,
         "report": asdict(model.report),
     }
@@ -398,18 +576,38 @@ def load(directory: Path, *, device: str = "cpu") -> SentimentClassifier:
     torch = _torch()
     directory = Path(directory)
     config = json.loads((directory / CONFIG_FILE).read_text())
-    if config.get("format_version") != FORMAT_VERSION or config.get("labels") != list(LABELS):
+    version = config.get("format_version")
+    if version not in FORMATS_READ or config.get("labels") != list(LABELS):
         raise ValueError(f"{directory / CONFIG_FILE} is not a sentiment classifier of format {FORMAT_VERSION}.")
-    params = ClassifierParams(**config["params"])
-    tokenizer, network = network_build(params.tune_layers)
     state = torch.load(directory / WEIGHTS_FILE, map_location="cpu", weights_only=True)
-    expected = network.state_dict()
-    for name, tensor in state.items():
-        if name not in expected or expected[name].shape != tensor.shape:
-            raise ValueError(f"{directory / WEIGHTS_FILE}: unexpected tensor {name} {tuple(tensor.shape)}.")
-    network.load_state_dict(state, strict=False)
+    if version == 1:  # one model, names without a member prefix, no lexical part
+        config["params"]["members"] = 1
+        config["params"]["lexical"] = False
+        state = {f"members.0.{name}": tensor for name, tensor in state.items()}
+    params = ClassifierParams(**config["params"])
+    tokenizer, networks = networks_build(params.tune_layers, params.members, seed=params.seed)
+    for member, network in enumerate(networks):
+        prefix = f"members.{member}."
+        expected = network.state_dict()
+        member_state = {name.removeprefix(prefix): tensor for name, tensor in state.items() if name.startswith(prefix)}
+        if not member_state:
+            raise ValueError(f"{directory / WEIGHTS_FILE}: no tensors for member {member}.")
+        for name, tensor in member_state.items():
+            if name not in expected or expected[name].shape != tensor.shape:
+                raise ValueError(f"{directory / WEIGHTS_FILE}: unexpected tensor {prefix}{name} {tuple(tensor.shape)}.")
+        network.load_state_dict(member_state, strict=False)
+    unknown = [name for name in state if not name.startswith("members.") or int(name.split(".")[1]) >= len(networks)]
+    if unknown:
+        raise ValueError(f"{directory / WEIGHTS_FILE}: unexpected tensor {unknown[0]}.")
+    lexical_weight = float(config.get("lexical_weight", 0.0))
     model = SentimentClassifier(
-        tokenizer=tokenizer, network=network, params=params, temperature=float(config["temperature"]), device=device
+        tokenizer=tokenizer,
+        networks=networks,
+        params=params,
+        temperature=float(config["temperature"]),
+        device=device,
+        lexical_model=lexical_load(directory) if lexical_weight else None,
+        lexical_weight=lexical_weight,
     )
     model.report = FitReport(**config.get("report", {}))
     return model

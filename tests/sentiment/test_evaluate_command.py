@@ -30,7 +30,19 @@ def test_trains_the_engine_and_prints_it_beside_tfidf(tmp_path):
     test = write_csv(tmp_path / "test.csv", [(text, 1 if label == 2 else 0) for text, label in TEST])
 
     result = json.loads(
-        run("--train", str(train), "--test", str(test), "--json", "--tune-layers", "1", "--epochs", "6")
+        run(
+            "--train",
+            str(train),
+            "--test",
+            str(test),
+            "--json",
+            "--tune-layers",
+            "1",
+            "--members",
+            "1",
+            "--epochs",
+            "6",
+        )
     )
 
     assert (result["train_rows"], result["test_rows"], result["test_labels"]) == (12, 6, "binary")

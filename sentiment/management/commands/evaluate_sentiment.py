@@ -47,6 +47,12 @@ negative, 3 neutral, 4-5 positive)."""
             default=classifier.ClassifierParams.tune_layers,
             help="Encoder layers to fine-tune (0 = frozen encoder; default %(default)s).",
         )
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=classifier.ClassifierParams.members,
+            help="Fine-tuned copies averaged (1 = one model; default %(default)s).",
+        )
         parser.add_argument("--epochs", type=int, default=classifier.ClassifierParams.epochs)
         parser.add_argument("--seed", type=int, default=0)
 
@@ -67,7 +73,10 @@ negative, 3 neutral, 4-5 positive)."""
                 raise CommandError(f"{options['train']}: the labels name only one class; training needs two or more.")
             try:
                 params = classifier.ClassifierParams(
-                    tune_layers=options["tune_layers"], epochs=options["epochs"], seed=options["seed"]
+                    tune_layers=options["tune_layers"],
+                    members=options["members"],
+                    epochs=options["epochs"],
+                    seed=options["seed"],
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
@@ -79,7 +88,7 @@ negative, 3 neutral, 4-5 positive)."""
             result["engine"] = {
                 **metrics.scores(engine.predict_proba(test.texts), test.labels),
                 "train_seconds": round(engine_seconds, 2),
-                "model": f"engine (tune_layers {params.tune_layers}, {params.epochs} epochs)",
+                "model": f"engine (tune_layers {params.tune_layers}, {params.members} members, {params.epochs} epochs)",
             }
             started = time.perf_counter()
             tfidf = baselines.tfidf_fit(train.texts, train.labels)
