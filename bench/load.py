@@ -237,7 +237,7 @@ def main() -> None:
         "--warmup", type=float, default=10, help="seconds of the same load before measuring (page caches fill)"
     )
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--shoppers", type=int, default=16, help="threads per process")
+    parser.add_argument("--shoppers", type=int, default=2, help="threads per process")
     parser.add_argument(
         "--zipf", type=float, default=1.0, help="Zipf exponent of product and search popularity (0: uniform)"
     )
