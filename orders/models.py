@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from core.models import OutboxEmail
 from shop.models import Variant
 
 ZERO = Decimal("0.00")
@@ -107,13 +108,9 @@ class OrderStatusChange(models.Model):
         return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
-class OrderEmail(models.Model):
-    """An email about an order, written in the same transaction as the change it reports (an outbox).
-
-    A Celery task sends it right after the commit; if the broker or the worker is down, the
-    periodic sweep (orders.tasks.order_emails_deliver_pending) sends it once they are back. A row
-    is claimed under a row lock and marked sent, so each email goes out once.
-    """
+class OrderEmail(OutboxEmail):
+    """An email about an order, written in the same transaction as the change it reports (an outbox,
+    see core.models.OutboxEmail); the periodic sweep is orders.tasks.order_emails_deliver_pending."""
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", "Order confirmation"
@@ -121,22 +118,11 @@ class OrderEmail(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     context = models.JSONField(default=dict, blank=True, help_text="Extra template values, e.g. a refund's amount.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(OutboxEmail.Meta):
         indexes = [models.Index(fields=["status", "created_at"], name="orderemail_pending_idx")]
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ Money goes back through `payments.services.payment_refund`; emails are sent afte
 and refunding have side effects (stock, money, emails), so callers use their own services for them.
 """
 
-import logging
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,13 +19,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.errors import ApplicationError, NotFoundError
+from core.outbox import SWEEP_LIMIT, outbox_email_deliver, outbox_email_send_on_commit, outbox_emails_deliver_pending
 from orders.models import ZERO, Order, OrderEmail, OrderLine, OrderStatusChange
 from payments.models import Payment
 from payments.services import payment_refund
 from shop.models import Variant
 from shop.services import product_denormalised_refresh
-
-logger = logging.getLogger(__name__)
 
 Status = Order.Status
 CENT = Decimal("0.01")
@@ -307,8 +305,8 @@ def _user_or_none(user):
 
 # --- emails --------------------------------------------------------------------------------------
 # An outbox: the email row is written in the transaction of the change it reports, a task sends
-# it after the commit, and a periodic sweep sends whatever the task could not (broker or worker
-# down). See OrderEmail.
+# it after the commit, and a periodic sweep sends whatever the task could not (broker, worker or
+# mail server down). The mechanism is core.outbox; here is what the order emails say.
 
 EMAIL_SUBJECTS = {
     OrderEmail.Kind.CONFIRMATION: "Your order {number} is confirmed",
@@ -316,66 +314,28 @@ EMAIL_SUBJECTS = {
     OrderEmail.Kind.CANCELLED: "Your order {number} has been cancelled",
     OrderEmail.Kind.REFUNDED: "Your refund for order {number}",
 }
-EMAIL_MAX_ATTEMPTS = 5
 EMAIL_MONEY_KEYS = ("amount",)  # stored as strings in the JSON context, Decimals again when rendered
 
 
 def order_email_queue(*, order: Order, kind: str, context: dict | None = None) -> OrderEmail:
-    """Record the email in the current transaction and ask a worker to send it once committed.
+    """Record the email in the current transaction and ask a worker to send it once committed (the
+    sweep sends it if the broker cannot take the task)."""
+    from orders.tasks import order_email_deliver_task
 
-    If the broker cannot take the task, the email stays pending for the periodic sweep, so the
-    order change is never held back or undone by the mail path.
-    """
     stored = {key: str(value) if isinstance(value, Decimal) else value for key, value in (context or {}).items()}
     email = OrderEmail.objects.create(order=order, kind=kind, context=stored)
-    transaction.on_commit(lambda: _order_email_task_send(email_id=email.pk))
+    outbox_email_send_on_commit(email=email, task=order_email_deliver_task)
     return email
 
 
-def _order_email_task_send(*, email_id: int) -> None:
-    from orders.tasks import order_email_deliver_task
-
-    try:
-        order_email_deliver_task.delay(email_id)
-    except Exception:  # broker down: the sweep delivers it later
-        logger.warning("Could not queue order email %s; the periodic sweep will send it", email_id, exc_info=True)
-
-
 def order_email_deliver(*, email_id: int) -> bool:
-    """Send one pending email; True if this call sent it.
-
-    The row is claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked sent in the same
-    transaction, so a task and the sweep (or two workers) never both send it. A mail server
-    failure is recorded on the row and retried by the sweep, up to EMAIL_MAX_ATTEMPTS.
-    """
-    with transaction.atomic():
-        email = (
-            OrderEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OrderEmail.Status.PENDING)
-            .select_related("order")
-            .first()
-        )
-        if email is None:
-            return False  # already sent, failed for good, or being sent by another worker
-        email.attempts += 1
-        try:
-            _order_email_message(email).send()
-        except Exception as error:
-            logger.exception("Could not send the %s email of order %s", email.kind, email.order.number)
-            email.last_error = str(error)[:500]
-            if email.attempts >= EMAIL_MAX_ATTEMPTS:
-                email.status = OrderEmail.Status.FAILED
-            email.save(update_fields=["attempts", "last_error", "status"])
-            return False
-        email.status, email.sent_at = OrderEmail.Status.SENT, timezone.now()
-        email.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+    """Send one pending email once (core.outbox.outbox_email_deliver); True if this call sent it."""
+    return outbox_email_deliver(emails=OrderEmail.objects.all(), email_id=email_id, message=_order_email_message)
 
 
-def order_emails_deliver_pending(*, limit: int = 500) -> int:
+def order_emails_deliver_pending(*, limit: int = SWEEP_LIMIT) -> int:
     """The sweep: send pending emails, oldest first; the number sent."""
-    pending = OrderEmail.objects.filter(status=OrderEmail.Status.PENDING).values_list("pk", flat=True)[:limit]
-    return sum(order_email_deliver(email_id=email_id) for email_id in list(pending))
+    return outbox_emails_deliver_pending(emails=OrderEmail.objects.all(), deliver=order_email_deliver, limit=limit)
 
 
 def _order_email_message(email: OrderEmail) -> EmailMultiAlternatives:

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.timezone import localtime
 
 from core.errors import ApplicationError
 from support import selectors, services
@@ -107,11 +108,28 @@ class TicketReplyInline(admin.StackedInline):
     model = TicketReply
     form = TicketReplyForm
     extra = 1
-    fields = ["text", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["text", "author", "created_at", "email_state"]
+    readonly_fields = ["author", "created_at", "email_state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "email")
 
     def has_change_permission(self, request, obj=None):
         return False  # replies are sent: they are not edited afterwards
+
+    @admin.display(description="Email to the customer")
+    def email_state(self, reply: TicketReply) -> str:
+        """Where the reply's email stands (support.TicketReplyEmail): sent, waiting for a retry, or given up."""
+        email = getattr(reply, "email", None)
+        if email is None:
+            return "Not emailed (the ticket has no email address)." if reply.pk else "-"
+        tries = f"{email.attempts} attempt{'' if email.attempts == 1 else 's'}"
+        if email.status == email.Status.SENT:
+            return f"Sent to {email.to} at {localtime(email.sent_at):%Y-%m-%d %H:%M} ({tries})."
+        error = f", last error: {email.last_error}" if email.last_error else ""
+        if email.status == email.Status.FAILED:
+            return f"Not sent to {email.to}: gave up after {tries}{error}."
+        return f"Waiting to be sent to {email.to} ({tries}{error}); retried every minute."
 
 
 @admin.register(Ticket)

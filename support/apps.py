@@ -8,11 +8,21 @@ class SupportConfig(AppConfig):
     verbose_name = "Support bot"
 
     def ready(self) -> None:
+        from core.outbox import outbox_sweep_schedule
         from ml.kinds import register
         from support.kinds import SupportIntentsKind
 
         register(SupportIntentsKind())
         post_migrate.connect(_seed_defaults, sender=self, dispatch_uid="support.seed_defaults")
+        outbox_sweep_schedule(
+            self,
+            name=REPLY_EMAIL_SWEEP_TASK_NAME,
+            task="support.tasks.ticket_reply_emails_deliver_pending",
+            description="Sends staff replies to support tickets whose email could not be queued or failed.",
+        )
+
+
+REPLY_EMAIL_SWEEP_TASK_NAME = "Support reply emails: send pending"
 
 
 def _seed_defaults(sender, using, **kwargs) -> None:

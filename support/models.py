@@ -1,5 +1,5 @@
 """The support bot's data: what it knows (intents, FAQ), what was said (conversations, messages),
-what it hands to people (tickets) and what it starts (return requests).
+what it hands to people (tickets, and the emails of staff replies) and what it starts (return requests).
 
 Message and ticket texts are stored with card numbers, emails and phone numbers masked
 (support.pii); the raw text is never written.
@@ -9,6 +9,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from core.models import OutboxEmail
 
 
 class Intent(models.Model):
@@ -172,6 +174,20 @@ class TicketReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply to #{self.ticket_id}"
+
+
+class TicketReplyEmail(OutboxEmail):
+    """The email of a staff reply to the ticket's customer, written with the reply (an outbox, see
+    core.models.OutboxEmail); the periodic sweep is support.tasks.ticket_reply_emails_deliver_pending."""
+
+    reply = models.OneToOneField(TicketReply, on_delete=models.CASCADE, related_name="email")
+    to = models.EmailField(help_text="The ticket's email when the reply was written.")
+
+    class Meta(OutboxEmail.Meta):
+        indexes = [models.Index(fields=["status", "created_at"], name="ticketreplyemail_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"email of ticket reply {self.reply_id}"
 
 
 class ReturnRequest(models.Model):

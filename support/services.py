@@ -6,14 +6,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 
 from core.errors import ApplicationError, NotFoundError
+from core.outbox import SWEEP_LIMIT, outbox_email_deliver, outbox_email_send_on_commit, outbox_emails_deliver_pending
 from orders.models import Order
 from support import selectors
 from support.dialogue import Reply, Turn, respond
-from support.models import Conversation, FaqEntry, Intent, IntentExample, Message, ReturnRequest, Ticket, TicketReply
+from support.models import (
+    Conversation,
+    FaqEntry,
+    Intent,
+    IntentExample,
+    Message,
+    ReturnRequest,
+    Ticket,
+    TicketReply,
+    TicketReplyEmail,
+)
 from support.pii import pii_mask
 from support.seed import FAQ, INTENTS
 
@@ -108,7 +119,8 @@ def ticket_create(*, conversation: Conversation, reason: str) -> Ticket:
 
 
 def ticket_reply_add(*, ticket: Ticket, author, text: str) -> TicketReply:
-    """A staff answer: stored on the ticket, shown in the customer's chat, and emailed to them after commit."""
+    """A staff answer: stored on the ticket, shown in the customer's chat, and emailed to them through the
+    outbox (the email row is written with the reply; a worker sends it after the commit)."""
     if author is None or not author.is_staff:
         raise NotFoundError("No such ticket.", code="ticket_not_found")
     text = (text or "").strip()
@@ -127,22 +139,45 @@ def ticket_reply_add(*, ticket: Ticket, author, text: str) -> TicketReply:
         Message.objects.create(conversation_id=ticket.conversation_id, role=Message.Role.STAFF, text=pii_mask(text))
         Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.ANSWERED)
         if ticket.email:
-            transaction.on_commit(lambda: _reply_email_send(ticket_id=ticket.pk, text=text, email=ticket.email))
+            _ticket_reply_email_queue(reply=reply, to=ticket.email)
     ticket.refresh_from_db()
     return reply
 
 
-def _reply_email_send(*, ticket_id: int, text: str, email: str) -> None:
-    try:
-        send_mail(
-            subject=f"Re: your support request #{ticket_id}",
-            message=f"Hello,\n\n{text}\n\nYou can also read this answer in the chat on our site.\n\n"
-            f"{settings.SHOP_NAME}",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
-    except Exception:
-        logger.exception("Could not email the reply to ticket %s", ticket_id)
+# --- reply emails --------------------------------------------------------------------------------
+# An outbox (core.outbox, as the order emails): the email row is written with the reply, a task
+# sends it after the commit, and a periodic sweep sends whatever the task could not (broker, worker
+# or mail server down).
+
+
+def _ticket_reply_email_queue(*, reply: TicketReply, to: str) -> TicketReplyEmail:
+    from support.tasks import ticket_reply_email_deliver_task
+
+    email = TicketReplyEmail.objects.create(reply=reply, to=to)
+    outbox_email_send_on_commit(email=email, task=ticket_reply_email_deliver_task)
+    return email
+
+
+def ticket_reply_email_deliver(*, email_id: int) -> bool:
+    """Send one pending reply email once (core.outbox.outbox_email_deliver); True if this call sent it."""
+    emails = TicketReplyEmail.objects.select_related("reply")
+    return outbox_email_deliver(emails=emails, email_id=email_id, message=_ticket_reply_message)
+
+
+def ticket_reply_emails_deliver_pending(*, limit: int = SWEEP_LIMIT) -> int:
+    """The sweep: send pending reply emails, oldest first; the number sent."""
+    emails = TicketReplyEmail.objects.all()
+    return outbox_emails_deliver_pending(emails=emails, deliver=ticket_reply_email_deliver, limit=limit)
+
+
+def _ticket_reply_message(email: TicketReplyEmail) -> EmailMessage:
+    reply = email.reply
+    return EmailMessage(
+        subject=f"Re: your support request #{reply.ticket_id}",
+        body=f"Hello,\n\n{reply.text}\n\nYou can also read this answer in the chat on our site.\n\n"
+        f"{settings.SHOP_NAME}",
+        to=[email.to],
+    )
 
 
 def message_feedback_set(*, message_id: int, value: str, user=None, public_id=None) -> Message:

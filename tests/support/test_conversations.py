@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from orders.models import Order
-from support.models import Conversation, Message, ReturnRequest, Ticket
+from support.models import Conversation, Message, ReturnRequest, Ticket, TicketReplyEmail
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,7 @@ def test_handoff_opens_a_ticket_and_the_staff_reply_reaches_the_chat(customer_ch
     assert history["messages"][-1]["role"] == "staff"
     assert history["messages"][-1]["text"] == "Your parcel left today."
     assert [m.to for m in mail.outbox] == [["ana@example.com"]]
+    assert TicketReplyEmail.objects.get().status == TicketReplyEmail.Status.SENT  # through the outbox
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.ANSWERED
 

@@ -1,0 +1,100 @@
+"""The email outbox every app shares (rows: core.models.OutboxEmail): send after commit, deliver
+each email once, retry what failed, and the periodic sweep's schedule.
+
+An app keeps its own outbox model, builds its messages, and wraps these functions in its services
+and tasks (they take ids); the claiming, the bookkeeping and the retries live here, once.
+"""
+
+import logging
+from collections.abc import Callable
+
+from celery import Task
+from django.apps import AppConfig
+from django.core.mail import EmailMessage
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.models.signals import post_migrate
+from django.utils import timezone
+
+from core.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # then the email is marked failed and the sweep leaves it
+SWEEP_LIMIT = 500  # emails per sweep run, oldest first
+ERROR_MAX = 500  # OutboxEmail.last_error
+
+
+def outbox_email_send_on_commit(*, email: OutboxEmail, task: Task) -> None:
+    """Ask a worker to deliver `email` (`task.delay(email.pk)`) once the current transaction commits.
+
+    If the broker cannot take the task, the email stays pending for the sweep, so the change it
+    reports is never held back or undone by the mail path.
+    """
+    email_id = email.pk
+
+    def send() -> None:
+        try:
+            task.delay(email_id)
+        except Exception:  # broker down: the sweep delivers it later
+            logger.warning("Could not queue %s %s; the periodic sweep will send it", task.name, email_id, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def outbox_email_deliver(
+    *, emails: QuerySet, email_id: int, message: Callable[[OutboxEmail], EmailMessage], max_attempts: int = MAX_ATTEMPTS
+) -> bool:
+    """Send one pending email of `emails` (an outbox model's queryset); True if this call sent it.
+
+    The row is claimed with SELECT ... FOR UPDATE SKIP LOCKED (that row alone) and marked sent in
+    the same transaction, so a task and the sweep (or two workers) never both send it. A mail
+    server failure is recorded on the row and retried by the sweep, up to `max_attempts`.
+    """
+    with transaction.atomic():
+        email = (
+            emails.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=email_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False  # already sent, failed for good, or being sent by another worker
+        email.attempts += 1
+        try:
+            message(email).send()
+        except Exception as error:
+            logger.exception("Could not send the %s (attempt %s)", email, email.attempts)
+            email.last_error = str(error)[:ERROR_MAX]
+            if email.attempts >= max_attempts:
+                email.status = OutboxEmail.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        email.status, email.sent_at = OutboxEmail.Status.SENT, timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def outbox_emails_deliver_pending(*, emails: QuerySet, deliver: Callable[..., bool], limit: int = SWEEP_LIMIT) -> int:
+    """The sweep: `deliver(email_id=...)` each pending email of `emails`, oldest first; the number sent."""
+    pending = emails.filter(status=OutboxEmail.Status.PENDING).order_by("created_at", "id")
+    return sum(deliver(email_id=email_id) for email_id in list(pending.values_list("pk", flat=True)[:limit]))
+
+
+def outbox_sweep_schedule(app_config: AppConfig, *, name: str, task: str, description: str) -> None:
+    """From `app_config.ready()`: after every `migrate` of that app, make sure the sweep `task` runs
+    every minute, as the periodic task `name` stored by django-celery-beat (staff see it in the admin).
+
+    Created once; a schedule changed or disabled in the admin is left as it is.
+    """
+
+    def ensure(sender, using, **kwargs) -> None:
+        from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+        if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+            return
+        every_minute, _ = IntervalSchedule.objects.using(using).get_or_create(every=1, period=IntervalSchedule.MINUTES)
+        PeriodicTask.objects.using(using).get_or_create(
+            name=name, defaults={"task": task, "interval": every_minute, "description": description}
+        )
+
+    post_migrate.connect(ensure, sender=app_config, weak=False, dispatch_uid=f"{app_config.name}.outbox_sweep")
