@@ -9,17 +9,8 @@ from events.models import Interaction
 from recommendations.models import RecommendationEvent, RecommendationList
 from recommendations.selectors import published_list
 from tests.factories import UserFactory, VariantFactory
-from tests.recommendations.store import planted_store, train
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def store(settings):
-    settings.ML_DEVICE = "cpu"
-    store = planted_store()
-    train(store)
-    return store
 
 
 def client_for(user=None) -> APIClient:

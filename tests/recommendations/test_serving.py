@@ -14,14 +14,6 @@ from tests.recommendations.store import PER_GROUP, event, planted_store, train
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def store(settings):
-    settings.ML_DEVICE = "cpu"
-    store = planted_store()
-    train(store)
-    return store
-
-
 def test_products_the_user_bought_are_never_recommended_to_them(store):
     # given: the store's trending product bought after training (non-consumable)
     user = UserFactory()
