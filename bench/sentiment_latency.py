@@ -1,6 +1,6 @@
 """Latency of scoring ONE review on the CPU, as on submit: p50 / p95 over demo-like reviews.
 
-    flock /tmp/heavy.lock nice -n 10 .venv/bin/python bench/sentiment_latency.py [--repeats 300] [--members 3]
+    flock /tmp/heavy.lock nice -n 10 .venv/bin/python bench/sentiment_latency.py [--repeats 300] [--members 5]
 
 Times `predict_proba([text])` of the engine as it is saved by default: `--members` networks built
 from the packaged encoder (a forward pass costs the same whatever the trained weights are) and the

@@ -1,7 +1,7 @@
 """UCI Sentiment Labelled Sentences (Amazon, IMDB, Yelp; 1,000 each): k-fold cross-validated accuracy,
 engine vs TF-IDF + logistic regression vs VADER, per data set.
 
-    flock /tmp/heavy.lock nice -n 10 .venv/bin/python bench/sentiment_uci.py [--folds 5] [--members 3] [--sets amazon]
+    flock /tmp/heavy.lock nice -n 10 .venv/bin/python bench/sentiment_uci.py [--folds 5] [--members 5] [--sets amazon]
 
 Reads ../shared/datasets/uci-sentiment-labelled-sentences (`sentence<TAB>label`, split on "\\n"
 only: the IMDB file holds U+0085 characters that str.splitlines() would treat as line ends).

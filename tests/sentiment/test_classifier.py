@@ -193,6 +193,37 @@ def test_calibration_split_holds_out_a_share_of_each_class():
     assert not set(fit_rows) & set(held)
 
 
+def test_calibration_folds_are_disjoint_shares_of_each_class():
+    labels = np.array([0] * 20 + [2] * 10 + [1] * 2)
+    folds = classifier.calibration_folds(labels, share=0.1, folds=3, seed=0)
+    assert [sorted(labels[rows].tolist()) for rows in folds] == [[0, 0, 1, 2], [0, 0, 1, 2], [0, 0, 2]]
+    assert len(set(np.concatenate(folds).tolist())) == sum(len(rows) for rows in folds)
+    # One fold is the calibration split's held-out rows.
+    np.testing.assert_array_equal(
+        classifier.calibration_folds(labels, share=0.1, folds=1, seed=0)[0],
+        classifier.calibration_split(labels, share=0.1, seed=0)[1],
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("members", "share", "cross_fit", "held_out", "trained_on"),
+    [
+        (2, 0.25, True, 16, 28),  # each of 2 members holds out its own quarter: 2 x 8 calibration rows
+        (2, 0.25, False, 8, 28),  # both hold out the same 8
+        (5, 0.3, True, 36, 26),  # 5 of each class per fold until a class runs out: the last fold is empty
+    ],
+)
+def test_cross_fitted_members_hold_out_their_own_rows(members, share, cross_fit, held_out, trained_on):
+    texts, labels = split(TRAIN * 3)
+    params = classifier.ClassifierParams(
+        tune_layers=0, members=members, epochs=5, batch_size=8, calibration_share=share, cross_fit=cross_fit
+    )
+    model = classifier.fit(texts, labels, params=params)
+    assert (model.report.calibration_rows, model.report.train_rows) == (held_out, trained_on)
+    assert len(model.networks) == members
+
+
 def test_vader_probabilities_follow_its_thresholds():
     probabilities = baselines.vader_probabilities(np.array([0.8, -0.5, 0.0, 0.04]))
     np.testing.assert_allclose(
