@@ -34,7 +34,7 @@ _STOPWORDS_TEXT = """
     yourselves ive im dont didnt doesnt isnt wasnt wont cant couldnt wouldnt its youre thats theres id ill week
     weeks day days month months year years time times bit way star stars one two three four five first second last
     next back again ago everything anything something nothing someone anyone everyone overall honestly definitely
-    absolutely totally fairly pretty slightly bit little far
+    absolutely totally fairly pretty slightly bit little far cent percent
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 

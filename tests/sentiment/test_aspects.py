@@ -19,6 +19,7 @@ def test_candidates_are_runs_of_content_words():
     assert candidates("The fit is perfect, true to size") == ["fit", "size"]
     assert candidates("Lovely fabric, it feels really premium") == ["fabric"]
     assert candidates("I love it") == []
+    assert candidates("I am 100 per cent happy with the straps") == ["straps"]
 
 
 def test_product_words_are_excluded():
