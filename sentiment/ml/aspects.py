@@ -34,7 +34,7 @@ _STOPWORDS_TEXT = """
     yourselves ive im dont didnt doesnt isnt wasnt wont cant couldnt wouldnt its youre thats theres id ill week
     weeks day days month months year years time times bit way star stars one two three four five first second last
     next back again ago everything anything something nothing someone anyone everyone overall honestly definitely
-    absolutely totally fairly pretty slightly bit little far cent percent
+    absolutely totally fairly pretty slightly bit little far cent percent question place
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -70,7 +70,8 @@ _DESCRIBING_WORDS_TEXT = """
     zero tinny late early elsewhere complete across away single impossible narrow wide apart nowhere near never always
     shown else around instead inside outside whole usual usually properly drops dies died disconnects pairs heats
     burns walks digs rub rubs takes send sent snapped snaps lasts hurts charges breaks arrives fits feelings chore
-    claim purchases purchase offer refund money already another right longer job choice built flat
+    claim purchases purchase offer refund money already another right longer job choice built flat stay stays
+    stayed slip slips slipped
 """
 DESCRIBING_WORDS = frozenset(_DESCRIBING_WORDS_TEXT.split())
 
