@@ -71,7 +71,7 @@ _DESCRIBING_WORDS_TEXT = """
     shown else around instead inside outside whole usual usually properly drops dies died disconnects pairs heats
     burns walks digs rub rubs takes send sent snapped snaps lasts hurts charges breaks arrives fits feelings chore
     claim purchases purchase offer refund money already another right longer job choice built flat stay stays
-    stayed slip slips slipped
+    stayed slip slips slipped absorbs cleans washes
 """
 DESCRIBING_WORDS = frozenset(_DESCRIBING_WORDS_TEXT.split())
 

@@ -22,10 +22,11 @@ def test_candidates_are_runs_of_content_words():
     assert candidates("I am 100 per cent happy with the straps") == ["straps"]
 
 
-def test_idioms_and_verbs_of_holding_are_not_aspects():
+def test_idioms_and_verbs_in_the_third_person_are_not_aspects():
     assert candidates("Five stars, no question") == []
     assert candidates("Stays firmly in place, love it.") == []
     assert candidates("It slips all over the place, the grip is poor") == ["grip"]
+    assert candidates("Absorbs quickly and cleans up easily") == []
 
 
 def test_product_words_are_excluded():
