@@ -79,6 +79,7 @@ class SentimentKind(ModelKind):
     main_metric = "macro_f1"
     framework = "torch"
     nightly_at = (4, 0)
+    typical_training_minutes = 30.0  # two fine-tunings of the ensemble (docs/sentiment.md, "first training")
     default_params = {
         "classifier": classifier.ClassifierParams().as_dict(),
         "split": "time",

@@ -41,6 +41,18 @@ def test_all_queues_every_kind(toy, capsys):
     assert "toy" in kinds.kind_names()
 
 
+def test_all_queues_the_quickest_kinds_first_so_a_lone_worker_serves_them_early(capsys, monkeypatch):
+    # given: sentiment's fine-tuning takes half an hour, the support bot's head seconds
+    monkeypatch.setattr(kinds, "kind_names", lambda: ["als", "sentiment", "support_intents"])
+
+    # when
+    call_command("train", "all")
+
+    # then
+    queued = TrainingRun.objects.order_by("pk").values_list("registered_model__name", flat=True)
+    assert list(queued) == ["als", "support_intents", "sentiment"]
+
+
 def test_an_unknown_kind_is_an_error_listing_the_kinds(toy):
     # when
     with pytest.raises(CommandError) as error:

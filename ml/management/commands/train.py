@@ -1,7 +1,8 @@
 """`python manage.py train <kind|all> [--sync] [--missing]`: train models from the shell.
 
 Without --sync the runs are queued for a worker (the same service as the admin's "Retrain now")
-and their ids printed. With --sync each run trains in this process, with a progress bar.
+and their ids printed; `all` queues the quickest kinds first. With --sync each run trains in this
+process, with a progress bar.
 --missing skips kinds that already have a champion or a run queued or running (`make run` uses
 it so a first start trains everything and a restart trains nothing).
 """
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind: str, sync: bool, missing: bool, **options) -> None:
-        names = kinds.kind_names() if kind == "all" else [kind]
+        names = kinds.kind_names_quickest_first() if kind == "all" else [kind]
         try:
             for name in names:
                 kinds.kind_get(name)
