@@ -95,11 +95,6 @@ def browser_page(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            # Database work inside Playwright's event loop uses a connection of its own that outlives
-            # the test; drop it if the server closed it meanwhile (the fault tests restart PostgreSQL).
-            for conn in connections.all(initialized_only=True):
-                if conn.connection is not None and not conn.is_usable():
-                    conn.close()
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -115,6 +110,10 @@ def browser_page(live_server):
                 assert not csp_violations, f"Content-Security-Policy violations: {csp_violations}"
             finally:
                 browser.close()
+                # Database work inside Playwright's event loop uses connections of its own (Django keeps
+                # them per async context); close them here, where they are visible, or they outlive the
+                # test and keep the test database from being dropped at the end of the run.
+                connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
