@@ -13,14 +13,21 @@ logger = logging.getLogger(__name__)
 
 
 def warm_up(*, heartbeat: Callable[[], None] = lambda: None) -> None:
-    """Load every champion model, the sentence encoder and the support bot's FAQ index; never raise.
+    """Load every champion model, the sentence encoder, the support bot's FAQ index and the lexicon
+    of review aspects; never raise.
 
     `heartbeat` runs after each step (gunicorn's "still alive" signal, so a slow load on a busy
     machine does not get the worker killed for a timeout)."""
     from ml.loader import champions_warm
+    from sentiment.ml.aspects import lexicon_load
     from support.nlu import understand
 
-    for name, step in (("champion models", champions_warm), ("support bot", lambda: understand("hello"))):
+    steps = (
+        ("champion models", champions_warm),
+        ("support bot", lambda: understand("hello")),
+        ("aspect lexicon", lexicon_load),
+    )
+    for name, step in steps:
         try:
             step()
         except Exception:

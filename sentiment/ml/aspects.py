@@ -1,11 +1,15 @@
 """Aspects: what reviews talk about ("battery life", "fabric", "sizing"), and how buyers feel about each.
 
-No part-of-speech tagger is available offline, so candidates come from a POS-free chunker: a
+No part-of-speech tagger is available offline, so candidates come from a chunker over word lists: a
 text is cut into clauses (at . ! ? ; and "but"/"however"), each clause into words, and every run of
 up to three consecutive content words is a candidate noun phrase ("the battery life is great" ->
 "battery life"). A content word is none of STOPWORDS, TIME_WORDS, OPINION_WORDS (written here),
 VADER's sentiment lexicon (except ASPECT_NOUNS such as "fit" and "value"), VERBS, and has none of
-the endings of adverbs (-ly), adjectives (-ful, -less, -ous) or past participles (-ed).
+the endings of adverbs (-ly), adjectives (-ful, -less, -ous) or past participles (-ed); nor is it
+a verb right after a subject pronoun ("it pills") or at the start of a clause without its subject
+("Smells wonderful"). A phrase must end in a word that can be a noun,
+which LemmInflect's English lexicon tells (about 100,000 words with their parts of speech, shipped
+inside the package): "not greasy", "I have owned" and "fades within an hour" name no aspect.
 
 Per product, each mention carries the sentiment score of its clause (positive - negative,
 -1..1). `aspects_rank` groups phrases whose embeddings are close (cosine >= `similarity`: "battery"
@@ -20,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import lemminflect
 import numpy as np
 
 _STOPWORDS_TEXT = """
@@ -34,7 +39,7 @@ _STOPWORDS_TEXT = """
     yourselves ive im dont didnt doesnt isnt wasnt wont cant couldnt wouldnt its youre thats theres id ill week
     weeks day days month months year years time times bit way star stars one two three four five first second last
     next back again ago everything anything something nothing someone anyone everyone overall honestly definitely
-    absolutely totally fairly pretty slightly bit little far cent percent question place
+    absolutely totally fairly pretty slightly bit little far cent percent question place plenty
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
@@ -97,6 +102,23 @@ def lexicon_opinion_words() -> frozenset[str]:
     return frozenset(word for word in SentimentIntensityAnalyzer().lexicon if word.isalpha()) - ASPECT_NOUNS
 
 
+# A word right after one of these is the verb of the clause ("it pills", "they fit"), not a noun.
+SUBJECT_PRONOUNS = frozenset(["it", "he", "she", "they"])
+
+
+def can_be_noun(word: str) -> bool:
+    """Whether `word` can be a noun: LemmInflect knows a noun reading of it, or it is an -ing form
+    ("sizing", "stitching", which the lexicon lists as verbs only), or the lexicon does not know it
+    (brand and product names, "earbuds")."""
+    readings = lemminflect.getAllLemmas(word)
+    return not readings or "NOUN" in readings or "PROPN" in readings or word.endswith("ing")
+
+
+def lexicon_load() -> None:
+    """Load LemmInflect's lexicon now (about a second) rather than on the first review scored."""
+    can_be_noun("aspect")
+
+
 CLAUSE = re.compile(r"[.!?;:\n]+|,\s*(?:but|however|although|though)\b|\s(?:but|however|although|though)\s", re.I)
 WORD = re.compile(r"[a-z][a-z'-]*")
 MAX_PHRASE_WORDS = 3
@@ -125,19 +147,50 @@ def _is_content(word: str, exclude: frozenset[str]) -> bool:
     )
 
 
+def _is_verb_after_subject(word: str, previous: str) -> bool:
+    return previous in SUBJECT_PRONOUNS and "VERB" in lemminflect.getAllLemmas(word)
+
+
+def _starts_with_a_verb(words: list[str]) -> bool:
+    """Whether a clause without its subject begins with the verb ("Smells wonderful", "Fell apart"):
+    the first word can be a verb and the next is an opinion word or can only be an adjective or
+    adverb ("Straps are comfy" and "Colour on the box" begin with a noun)."""
+    if len(words) < 2 or "VERB" not in lemminflect.getAllLemmas(words[0]):
+        return False
+    following = words[1]
+    if following in OPINION_WORDS or following in lexicon_opinion_words():
+        return True
+    readings = set(lemminflect.getAllLemmas(following))
+    return bool(readings) and readings <= {"ADJ", "ADV"} and following not in STOPWORDS
+
+
+def _noun_phrase(run: list[str]) -> str:
+    """The last (up to three) words of a run of content words that ends in a word that can be a noun."""
+    while run and not can_be_noun(run[-1]):
+        run = run[:-1]
+    return " ".join(run[-MAX_PHRASE_WORDS:])
+
+
 def candidates(clause: str, *, exclude: frozenset[str] = frozenset()) -> list[str]:
     """The candidate noun phrases of one clause, in order (runs of up to three content words).
 
     `exclude`: more words that are never part of an aspect (e.g. the product's and brand's names).
     """
-    phrases, run = [], []
-    for word in [*WORD.findall(clause.lower()), ""]:
-        if word and _is_content(word, exclude):
+    words = WORD.findall(clause.lower())
+    phrases, run, previous = [], [], ""
+    for index, word in enumerate([*words, ""]):
+        if (
+            word
+            and _is_content(word, exclude)
+            and not _is_verb_after_subject(word, previous)
+            and not (index == 0 and _starts_with_a_verb(words))
+        ):
             run.append(word)
-            continue
-        if run:
-            phrases.append(" ".join(run[-MAX_PHRASE_WORDS:]))
-        run = []
+        else:
+            if phrase := _noun_phrase(run):
+                phrases.append(phrase)
+            run = []
+        previous = word
     return phrases
 
 

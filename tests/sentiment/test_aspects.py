@@ -29,6 +29,29 @@ def test_idioms_and_verbs_in_the_third_person_are_not_aspects():
     assert candidates("Absorbs quickly and cleans up easily") == []
 
 
+def test_a_phrase_ends_in_a_word_that_can_be_a_noun():
+    # adjectives and verb forms that no word list names, told by the lexicon
+    assert candidates("Honestly the best duvet cover I have owned") == ["duvet cover"]
+    assert candidates("Great texture, not greasy at all") == ["texture"]
+    assert candidates("Fades within an hour, poor longevity") == ["longevity"]
+    assert candidates("The stitching is neat and the sizing is accurate") == ["stitching", "sizing"]
+    # a word the lexicon does not know may name a product part
+    assert candidates("Comfortable earbuds") == ["earbuds"]
+
+
+def test_a_word_after_a_subject_pronoun_is_a_verb():
+    assert candidates("Horrible texture, it pills on the skin") == ["texture", "skin"]
+    assert candidates("this colour is lovely") == ["colour"]
+
+
+def test_a_clause_without_its_subject_starts_with_the_verb():
+    assert candidates("Smells wonderful and subtle") == []
+    assert candidates("Fell apart quickly, poor durability") == ["durability"]
+    # a noun that starts a clause stays
+    assert candidates("Straps are comfy") == ["straps"]
+    assert candidates("Colour on the box is wrong") == ["colour", "box"]
+
+
 def test_product_words_are_excluded():
     assert candidates("This Aurora jacket has a great hood", exclude=frozenset({"aurora", "jacket"})) == ["hood"]
 
