@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from core.errors import ApplicationError
-from ml import selectors, services
+from ml import kinds, selectors, services
 from ml.models import ModelAliasChange, ModelVersion, RegisteredModel, TrainingRun
 
 
@@ -85,7 +85,9 @@ class RegisteredModelAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description="Retrain now")
     def retrain_now(self, request, queryset) -> None:
-        for registered in queryset:
+        selected = {registered.name: registered for registered in queryset}
+        for name in kinds.quickest_first(selected):
+            registered = selected[name]
             try:
                 run = services.training_run_enqueue(
                     kind=registered.name, trigger=TrainingRun.Trigger.ADMIN, requested_by=request.user

@@ -15,8 +15,9 @@ loaded. `fit`, `evaluate`, `save`, `load` and `baseline` should call pure functi
 `ml/` package (arrays in, arrays and metrics out).
 """
 
+import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -114,9 +115,9 @@ def kind_names() -> list[str]:
     return sorted(_kinds)
 
 
-def kind_names_quickest_first() -> list[str]:
-    """The known kinds in the order a lone worker should train them: the quickest first."""
-    return sorted(kind_names(), key=lambda name: _kinds[name].typical_training_minutes)
+def quickest_first(names: Iterable[str]) -> list[str]:
+    """Kind names in the order a lone worker should train them: the quickest first (unknown ones last)."""
+    return sorted(names, key=lambda name: _kinds[name].typical_training_minutes if name in _kinds else math.inf)
 
 
 def kinds_all() -> list[ModelKind]:

@@ -77,6 +77,20 @@ def test_retrain_now_queues_a_run_per_selected_model(toy, admin_client, admin_us
     )
 
 
+def test_retrain_now_queues_the_quickest_kinds_first(toy, admin_client):
+    # given: sentiment's fine-tuning takes half an hour, the toy model a moment
+    selected = [RegisteredModel.objects.get_or_create(name=name)[0].pk for name in ("sentiment", "toy")]
+
+    # when
+    admin_client.post(
+        reverse("admin:ml_registeredmodel_changelist"), {"action": "retrain_now", "_selected_action": selected}
+    )
+
+    # then
+    queued = TrainingRun.objects.order_by("pk").values_list("registered_model__name", flat=True)
+    assert list(queued) == ["toy", "sentiment"]
+
+
 def test_promote_and_roll_back_from_the_admin(toy, admin_client):
     # given: v2 rejected by the quality gate
     train(accuracy=0.9)

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind: str, sync: bool, missing: bool, **options) -> None:
-        names = kinds.kind_names_quickest_first() if kind == "all" else [kind]
+        names = kinds.quickest_first(kinds.kind_names()) if kind == "all" else [kind]
         try:
             for name in names:
                 kinds.kind_get(name)
