@@ -58,8 +58,8 @@ class ModelKind(ABC):
     default_params: ClassVar[dict[str, Any]] = {}
     nightly_at: ClassVar[tuple[int, int]] = (3, 0)  # (hour, minute) of the nightly retraining
     # Rough wall time of one training run on the demo store with 2 CPU cores. Runs queued together
-    # (`train all`) go quickest first, so that one worker serves the quick models within a minute
-    # instead of after a half-hour fine-tuning.
+    # (`train all`, the admin's "Retrain now") go quickest first, so that one worker serves the quick
+    # models within a minute instead of after a half-hour fine-tuning.
     typical_training_minutes: ClassVar[float] = 1.0
 
     @abstractmethod

@@ -7,9 +7,9 @@ up to three consecutive content words is a candidate noun phrase ("the battery l
 VADER's sentiment lexicon (except ASPECT_NOUNS such as "fit" and "value"), VERBS, and has none of
 the endings of adverbs (-ly), adjectives (-ful, -less, -ous) or past participles (-ed); nor is it
 a verb right after a subject pronoun ("it pills") or at the start of a clause without its subject
-("Smells wonderful"). A phrase must end in a word that can be a noun,
-which LemmInflect's English lexicon tells (about 100,000 words with their parts of speech, shipped
-inside the package): "not greasy", "I have owned" and "fades within an hour" name no aspect.
+("Smells wonderful"). A phrase must end in a word that can be a noun, which LemmInflect's English
+lexicon tells (words with their parts of speech, shipped inside the package): "not greasy", "I have
+owned" and "fades within an hour" name no aspect.
 
 Per product, each mention carries the sentiment score of its clause (positive - negative,
 -1..1). `aspects_rank` groups phrases whose embeddings are close (cosine >= `similarity`: "battery"
