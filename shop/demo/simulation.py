@@ -11,7 +11,7 @@ import random
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 from typing import NamedTuple
@@ -122,26 +122,34 @@ class History:
 
 
 class Timeline:
-    """Maps (day index, second of the day) to local aware datetimes; day `days - 1` is today and ends at `now`."""
+    """Maps (day index, second of the day) to instants; day `days - 1` is today and ends at `now`.
+
+    Days are the store's local calendar days, but every instant is kept in UTC: Python adds and
+    subtracts aware datetimes of one zone on the wall clock, so local arithmetic across a
+    daylight-saving change lands in hours that do not exist (or exist twice) and can put a
+    session's view after its purchase. In UTC, "30 minutes earlier" is always earlier.
+    """
 
     def __init__(self, *, now: datetime, days: int):
-        self.now = now
+        self.now = now.astimezone(UTC)
         self.days = days
+        self.zone = now.tzinfo
         self.start_date = now.date() - timedelta(days=days - 1)
         self._midnights = [self._midnight(day) for day in range(days)]
-        self._today_fraction = (now - self._midnights[-1]).total_seconds() / 86400
+        self._today_fraction = (self.now - self._midnights[-1]).total_seconds() / 86400
 
     def date(self, day: int) -> date:
         return self.start_date + timedelta(days=day)
 
     def midnight(self, day: int) -> datetime:
+        """The instant (in UTC) at which local day `day` starts."""
         return self._midnights[day] if 0 <= day < self.days else self._midnight(day)
 
     def _midnight(self, day: int) -> datetime:
-        return datetime.combine(self.date(day), time.min, tzinfo=self.now.tzinfo)
+        return datetime.combine(self.date(day), time.min, tzinfo=self.zone).astimezone(UTC)
 
     def moment(self, day: int, second: float) -> datetime:
-        """The time `second` seconds into `day`; today's 24 hours are squeezed into the part already past."""
+        """The instant `second` seconds after `day` starts; today's 24 hours are squeezed into the part already past."""
         if day == self.days - 1:
             second *= self._today_fraction
         return self._midnights[day] + timedelta(seconds=second)

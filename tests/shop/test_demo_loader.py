@@ -248,6 +248,11 @@ def test_refuses_to_mix_two_stores(small_store):
 # --- the generator --------------------------------------------------------------------------------
 
 
+def _local(store, moment: datetime) -> datetime:
+    """A generated instant (kept in UTC) on the store's local clock, where days, weekdays and months are counted."""
+    return moment.astimezone(store.timeline.zone)
+
+
 def _fingerprint(store) -> str:
     catalog, history = store.catalog, store.history
     parts = (
@@ -291,7 +296,7 @@ def test_demand_carries_the_planted_price_elasticity(small_plan):
     products, days = small_plan.catalog.products, small_plan.scale.days
     units = Counter()
     for order in small_plan.history.orders:
-        day = (order.created_at.date() - small_plan.timeline.start_date).days
+        day = (_local(small_plan, order.created_at).date() - small_plan.timeline.start_date).days
         for line in order.lines:
             units[line.product, products[line.product].epoch(day)] += 1
     epochs = []  # per product: (units, exposure days, price level) of each price epoch
@@ -344,7 +349,7 @@ def test_complements_are_bought_together(small_plan):
 
 
 def test_weekends_and_seasons_shape_the_orders(small_plan):
-    by_weekday = Counter(order.created_at.weekday() for order in small_plan.history.orders)
+    by_weekday = Counter(_local(small_plan, order.created_at).weekday() for order in small_plan.history.orders)
     weekday_mean = statistics.mean(by_weekday[d] for d in range(5))
 
     assert min(by_weekday[5], by_weekday[6]) > 1.1 * weekday_mean
@@ -352,8 +357,9 @@ def test_weekends_and_seasons_shape_the_orders(small_plan):
     lines = Counter()
     for order in small_plan.history.orders:
         for line in order.lines:
-            lines[small_plan.catalog.products[line.product].leaf.slug, order.created_at.month] += 1
-            lines["all", order.created_at.month] += 1
+            month = _local(small_plan, order.created_at).month
+            lines[small_plan.catalog.products[line.product].leaf.slug, month] += 1
+            lines["all", month] += 1
 
     def share(slug: str, month: int) -> float:
         return lines[slug, month] / lines["all", month]
