@@ -62,9 +62,10 @@ restore: setup ## Restore a backup made by `make backup`: make restore BACKUP=ba
 worker: setup ## Start a Celery worker (QUEUES=gpu for a GPU machine; default: both queues)
 	@$(VENV)/bin/celery -A config worker -l info -Q $${QUEUES:-default,gpu}
 
-lint: setup-dev ## ruff check and format check
+lint: setup-dev ## ruff check and format check, and the apps' layers (import-linter)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: setup-dev ## Apply ruff fixes and formatting
 	@$(VENV)/bin/ruff check --fix .

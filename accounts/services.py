@@ -17,15 +17,13 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Address
-from checkout.models import Cart
-from checkout.services import cart_merge
+from accounts.signals import account_closing, customer_signed_in
 from core.errors import ApplicationError
-from shop.models import Review
+from shop.services import reviews_author_anonymise, wishlist_clear
 
 User = get_user_model()
 
 EMAIL_TAKEN = "An account with this email address already exists."
-DELETED_AUTHOR_NAME = "Former customer"
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 DefaultKind = Literal["shipping", "billing"]
 # The backend that a session of a just-registered customer is bound to (authenticate() sets it otherwise).
@@ -84,7 +82,7 @@ def user_login(*, request: HttpRequest, user: AbstractBaseUser) -> None:
     guest_session_key = request.session.session_key
     login(request, user, backend=getattr(user, "backend", PASSWORD_BACKEND))
     if guest_session_key:
-        cart_merge(session_key=guest_session_key, user=user)
+        customer_signed_in.send(sender=User, user=user, guest_session_key=guest_session_key)
 
 
 def user_token_login(*, request: HttpRequest, user: AbstractBaseUser) -> Token:
@@ -92,7 +90,7 @@ def user_token_login(*, request: HttpRequest, user: AbstractBaseUser) -> Token:
     sent a session cookie, merged into theirs. No session is started: API clients send the token."""
     token, _created = Token.objects.get_or_create(user=user)
     if request.session.session_key:
-        cart_merge(session_key=request.session.session_key, user=user)
+        customer_signed_in.send(sender=User, user=user, guest_session_key=request.session.session_key)
     return token
 
 
@@ -145,9 +143,9 @@ def user_delete(*, user: AbstractBaseUser) -> None:
         user_lockout_clear(user=user)
         user.addresses.all().delete()
         Token.objects.filter(user=user).delete()
-        Cart.objects.filter(user=user).delete()
-        user.wishlist_items.all().delete()
-        Review.objects.filter(user=user).update(author_name=DELETED_AUTHOR_NAME)
+        account_closing.send(sender=User, user=user)  # checkout deletes the cart
+        wishlist_clear(user=user)
+        reviews_author_anonymise(user=user)
         user.username = f"deleted-{user.pk}"
         user.email = f"deleted-{user.pk}@invalid"
         user.first_name = user.last_name = ""

@@ -6,7 +6,7 @@ Times `predict_proba([text])` of the engine as it is saved by default: `--member
 from the packaged encoder (a forward pass costs the same whatever the trained weights are) and the
 lexical part, fitted on 2,000 other demo-like reviews. Beside it: the VADER baseline, and the
 moderation rules and aspect candidates that run with every review. Texts are written like the
-demo store's reviews (shop.demo.reviews). The first call (model load) is reported apart.
+demo store's reviews (demo.reviews). The first call (model load) is reported apart.
 """
 
 import argparse
@@ -20,9 +20,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from demo.reviews import ASPECTS, review_compose  # noqa: E402
 from sentiment.ml import aspects, baselines, classifier, lexical, moderation  # noqa: E402
 from sentiment.ml.labels import label_from_stars  # noqa: E402
-from shop.demo.reviews import ASPECTS, review_compose  # noqa: E402
 
 
 def texts(count: int, seed: int = 0) -> tuple[list[str], list[int]]:

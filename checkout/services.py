@@ -33,12 +33,11 @@ from orders.services import order_email_queue, order_number_next, order_status_c
 from payments.gateways import CardDetails, PaymentError, PaymentNetworkError
 from payments.models import Payment
 from payments.services import payment_authorize, payment_capture, payment_failure_record, payment_void
-from shop.models import Variant
+from shop.models import MAX_LINE_QUANTITY, Variant
 from shop.services import product_denormalised_refresh
 
 logger = logging.getLogger(__name__)
 
-MAX_LINE_QUANTITY = 99
 MAX_LINES = 50
 EMAIL_MAX_LENGTH = 254
 
@@ -213,6 +212,12 @@ def cart_merge(*, session_key: str, user) -> None:
             mine.price_when_added = line.price_when_added
         mine.save(update_fields=["quantity", "saved_for_later", "price_when_added"])
     guest.delete()
+
+
+def cart_delete(*, user) -> int:
+    """Delete the customer's cart and its lines (their account is being closed); returns rows deleted."""
+    deleted, _by_model = Cart.objects.filter(user=user).delete()
+    return deleted
 
 
 # --- Placing an order ------------------------------------------------------------------------------

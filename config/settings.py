@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pricing",
     "support",
     "sentiment",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
+                "checkout.context_processors.cart",
             ],
         },
     }

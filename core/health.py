@@ -12,13 +12,12 @@ import logging
 import time
 import uuid
 
+from celery import current_app
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    with celery_app.connection_for_write() as broker:
+    with current_app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, timeout=2)
 
 

@@ -1,14 +1,15 @@
 """Shopper behaviour: the raw event log and the daily per-variant demand aggregate.
 
 Recommendations learn from `Interaction`; pricing learns from `DailyVariantStats`.
+
+The event log sits below the catalogue: it points at products and variants by foreign key, named
+as "shop.Product" (Django resolves it when the apps load), without importing the catalogue.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-
-from shop.models import Product, Variant
 
 
 class Interaction(models.Model):
@@ -33,8 +34,8 @@ class Interaction(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     session_key = models.CharField(max_length=40, blank=True)
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE)
-    variant = models.ForeignKey(Variant, null=True, blank=True, on_delete=models.CASCADE)
+    product = models.ForeignKey("shop.Product", null=True, blank=True, on_delete=models.CASCADE)
+    variant = models.ForeignKey("shop.Variant", null=True, blank=True, on_delete=models.CASCADE)
     quantity = models.PositiveIntegerField(default=1)
     price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     query = models.CharField(max_length=200, blank=True)
@@ -55,7 +56,7 @@ class Interaction(models.Model):
 class DailyVariantStats(models.Model):
     """Per-variant, per-day demand aggregate for pricing models, kept up to date incrementally."""
 
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="daily_stats")
+    variant = models.ForeignKey("shop.Variant", on_delete=models.CASCADE, related_name="daily_stats")
     date = models.DateField()
     views = models.PositiveIntegerField(default=0)
     add_to_carts = models.PositiveIntegerField(default=0)

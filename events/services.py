@@ -40,7 +40,6 @@ from rest_framework.request import Request
 
 from core.errors import ApplicationError
 from events.models import DailyVariantStats, Interaction
-from shop.models import Product, Variant
 
 logger = logging.getLogger(__name__)
 
@@ -178,8 +177,8 @@ def interaction_record(
     kind: str,
     user=None,
     session_key: str | None = "",
-    product: Product | int | None = None,
-    variant: Variant | int | None = None,
+    product: models.Model | int | None = None,
+    variant: models.Model | int | None = None,
     quantity: int = 1,
     price: Decimal | str | int | float | None = None,
     query: str | None = "",
@@ -275,7 +274,7 @@ def _interaction_build(
     user_id = None if user is None or getattr(user, "is_anonymous", False) else _id_of(user, "user")
     variant_id = _id_of(variant, "variant")
     product_id = _id_of(product, "product")
-    if isinstance(variant, Variant):
+    if isinstance(variant, Interaction.variant.field.related_model):
         if product_id is None:
             product_id = variant.product_id
         elif product_id != variant.product_id:

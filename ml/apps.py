@@ -8,11 +8,20 @@ class MlConfig(AppConfig):
     verbose_name = "Machine learning"
 
     def ready(self) -> None:
-        """After every `migrate`: a registered model per kind and the periodic schedules (ml.services).
+        """Training and champion gauges for /metrics, champion loading in a web worker's warm-up, and
+        after every `migrate` a registered model per kind and the periodic schedules (ml.services).
 
         post_migrate rather than a data migration: it runs with the current models and the kinds
         registered now, so a kind added later gets its schedule on the next migrate.
         """
+        from core.metrics import metric_source_register
+        from core.warmup import warm_up_step_register
+        from ml.loader import champions_warm
+        from ml.metrics import champion_gauges, training_gauges
+
+        metric_source_register(training_gauges)
+        metric_source_register(champion_gauges)
+        warm_up_step_register("champion models", champions_warm)
         post_migrate.connect(_ensure_registry_rows, sender=self, dispatch_uid="ml.ensure_registry_rows")
 
 

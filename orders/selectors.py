@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet, Sum
 
 from core.errors import NotFoundError
-from orders.models import Order, OrderStatusChange
+from orders.models import Order, OrderLine, OrderStatusChange
 from payments.models import Payment
 
 ORDER_NOT_FOUND = "No such order."
@@ -79,3 +79,20 @@ def orders_for_staff(
     if email:
         orders = orders.filter(email__iexact=email.strip())
     return orders
+
+
+# Orders whose lines make their customer a verified buyer: paid and not cancelled or fully refunded.
+REVIEWABLE_ORDER_STATUSES = (
+    Order.Status.PAID,
+    Order.Status.SHIPPED,
+    Order.Status.DELIVERED,
+    Order.Status.PARTIALLY_REFUNDED,
+)
+
+
+def order_lines_bought(*, user, product) -> QuerySet[OrderLine]:
+    """The customer's lines of the product's variants in paid, shipped, delivered or partially refunded
+    orders: what makes them a verified buyer who may review it (shop.extensions.verified_purchases)."""
+    return OrderLine.objects.filter(
+        order__user=user, order__status__in=REVIEWABLE_ORDER_STATUSES, variant__product=product
+    )

@@ -1,11 +1,13 @@
-"""Money movements of an order through a payment gateway: authorisations, captures and refunds."""
+"""Money movements of an order through a payment gateway: authorisations, captures and refunds.
+
+Payments sit below orders: a payment points at its order by foreign key, named as "orders.Order"
+(Django resolves it when the apps load), without importing the orders app.
+"""
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-
-from orders.models import Order
 
 
 class Payment(models.Model):
@@ -17,7 +19,7 @@ class Payment(models.Model):
         REFUNDED = "refunded", "Refunded"
         PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
 
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     gateway = models.CharField(max_length=40)
     reference = models.CharField(max_length=100, blank=True, help_text="The gateway's transaction id.")
     amount = models.DecimalField(max_digits=12, decimal_places=2)

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.errors import ApplicationError
-from orders.models import Order
 from payments.gateways import CardDetails, PaymentError, PaymentGateway, gateway_get
 from payments.models import Payment, Refund
 
@@ -28,8 +27,9 @@ def _gateway_for(payment: Payment) -> PaymentGateway:
     return gateway
 
 
-def payment_authorize(*, order: Order, card: CardDetails, amount: Decimal, currency: str) -> Payment:
-    """Reserve `amount` on the card and record the authorisation. Raises PaymentError on failure."""
+def payment_authorize(*, order, card: CardDetails, amount: Decimal, currency: str) -> Payment:
+    """Reserve `amount` on the card for `order` (an orders.Order) and record the authorisation.
+    Raises PaymentError on failure."""
     gateway = gateway_get()
     result = gateway.authorize(amount=amount, currency=currency, card=card, description=f"Order {order.number}")
     return Payment.objects.create(

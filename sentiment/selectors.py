@@ -13,7 +13,7 @@ from django.utils import timezone
 from orders.models import Order, OrderLine
 from sentiment.models import Label, ProductSentiment, ReviewSentiment
 from shop import selectors as shop_selectors
-from shop.models import Product, Review
+from shop.models import Category, Product, Review
 
 RECENT_ORDER_DAYS = 30
 SENTIMENT_FILTERS = tuple(Label.values)
@@ -145,8 +145,6 @@ def sentiment_by_month(*, product_id: int | None = None, category_id: int | None
     if product_id is not None:
         rows = rows.filter(review__product_id=product_id)
     if category_id is not None:
-        from shop.models import Category
-
         category = Category.objects.get(pk=category_id)
         rows = rows.filter(
             Q(review__product__category__path=category.path)

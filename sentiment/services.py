@@ -36,6 +36,7 @@ from sentiment.ml.labels import LABELS, label_from_stars
 from sentiment.ml.moderation import review_flags
 from sentiment.models import Label, ProductSentiment, ReviewSentiment
 from shop.models import Product, Review
+from shop.services import review_status_set
 
 logger = logging.getLogger(__name__)
 
@@ -370,8 +371,6 @@ MODERATION_ACTIONS = ("clear", "hide", "publish")
 def review_sentiment_moderate(*, sentiment_ids: Iterable[int], action: str) -> int:
     """A moderator's decision on queued reviews: `clear` (fine as it is), `hide` the review, or
     `publish` it; every choice takes them out of the queue. Returns how many rows changed."""
-    from shop.services import review_status_set  # shop.services calls this app on review submit
-
     if action not in MODERATION_ACTIONS:
         raise ApplicationError(f"Unknown moderation action {action!r}.", code="invalid")
     rows = ReviewSentiment.objects.filter(pk__in=sorted(set(sentiment_ids)))

@@ -162,6 +162,10 @@ class ProductImage(models.Model):
         return self.alt_text or f"Image {self.position} of {self.product_id}"
 
 
+# The most units of one variant a shopper may buy in one cart or order line (product page, cart, checkout).
+MAX_LINE_QUANTITY = 99
+
+
 class Variant(models.Model):
     """A sellable SKU: option values (size, colour...), prices in SHOP_CURRENCY, cost and stock."""
 

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from core.errors import ApplicationError, NotFoundError
-from orders.models import Order, OrderLine
+from shop import extensions
 from shop.filters import PRICE_BAND_BY_KEY, PRICE_BANDS, ProductFilters
 from shop.models import (
     Brand,
@@ -405,13 +405,6 @@ def variant_stock_status(*, variant: Variant) -> str:
 
 # --- Reviews and wishlist -------------------------------------------------------------------------
 
-# Orders whose lines make their customer a verified buyer: paid and not cancelled or fully refunded.
-REVIEWABLE_ORDER_STATUSES = (
-    Order.Status.PAID,
-    Order.Status.SHIPPED,
-    Order.Status.DELIVERED,
-    Order.Status.PARTIALLY_REFUNDED,
-)
 REVIEW_SORTS = {
     "newest": ("-created_at", "-id"),
     "helpful": ("-helpful_count", "-created_at", "-id"),
@@ -426,16 +419,13 @@ REVIEW_SORT_CHOICES = [
 ]
 
 
-def _verified_purchases(*, user, product: Product) -> QuerySet[OrderLine]:
-    return OrderLine.objects.filter(
-        order__user=user, order__status__in=REVIEWABLE_ORDER_STATUSES, variant__product=product
-    )
-
-
 def review_verified_buyer(*, user, product: Product) -> bool:
-    """Whether the user has an order line of one of the product's variants in a paid, shipped,
-    delivered or partially refunded order (see REVIEWABLE_ORDER_STATUSES)."""
-    return user.is_authenticated and _verified_purchases(user=user, product=product).exists()
+    """Whether the user bought the product, which lets them review it (the query is the orders app's:
+    shop.extensions.verified_purchases)."""
+    if not user.is_authenticated:
+        return False
+    purchases = extensions.verified_purchases(user=user, product=product)
+    return purchases is not None and purchases.exists()
 
 
 def review_list(*, product: Product, sort: str = "newest", rating: int | None = None, user=None) -> QuerySet[Review]:
@@ -545,10 +535,11 @@ def product_viewer_state(*, product: Product, user) -> ProductViewerState:
     if not user.is_authenticated:
         return ProductViewerState()
     own_review = Review.objects.filter(product=product, user=user)
+    purchases = extensions.verified_purchases(user=user, product=product)
     row = (
         Product.objects.filter(pk=product.pk)
         .values(
-            is_verified_buyer=Exists(_verified_purchases(user=user, product=product)),
+            is_verified_buyer=Exists(purchases) if purchases is not None else Value(False),
             own_review_id=Subquery(own_review.values("pk")[:1]),
             own_review_status=Subquery(own_review.values("status")[:1]),
             in_wishlist=Exists(WishlistItem.objects.filter(user=user, product=product)),

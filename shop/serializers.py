@@ -10,8 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from sentiment.serializers import ReviewSentimentSerializer
-from shop import selectors, services
+from shop import extensions, selectors, services
 from shop.models import Attribute, Review
 
 STOCK_STATUSES = ["in_stock", "low_stock", "out_of_stock"]
@@ -196,9 +195,10 @@ class ReviewSerializer(serializers.Serializer):
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
     helpful_count = serializers.IntegerField()
-    sentiment = ReviewSentimentSerializer(
-        read_only=True, allow_null=True, help_text="How the text reads (sentiment app); null until it is scored."
-    )
+
+    def get_fields(self):
+        """The fields above plus those other apps add (shop.extensions; sentiment adds `sentiment`)."""
+        return {**super().get_fields(), **extensions.review_fields()}
 
 
 class AutocompleteQuerySerializer(serializers.Serializer):

@@ -16,7 +16,6 @@ from core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from core.page_cache import page_cache_invalidate
 from events.models import Interaction
 from events.services import interaction_record
-from sentiment.services import review_sentiment_on_submit_later
 from shop import selectors
 from shop.models import (
     Category,
@@ -29,6 +28,7 @@ from shop.models import (
     Variant,
     WishlistItem,
 )
+from shop.signals import review_written
 
 # Weighted full-text document of a product: name (A) > brand and category (B) > description (C).
 # Kept in SQL so that one statement refreshes any number of products after bulk writes.
@@ -306,7 +306,7 @@ def review_create(
     transaction.on_commit(
         partial(interaction_record, kind=Interaction.Kind.REVIEW, user=user, product=product.pk, source=source)
     )
-    review_sentiment_on_submit_later(review_id=review.pk)  # after commit; never fails the submit
+    review_written.send(sender=Review, review_id=review.pk)  # sentiment scores it after commit
     return review
 
 
@@ -331,7 +331,7 @@ def review_update(
     review.save(update_fields=[*changes, "updated_at"])
     if "rating" in changes and review.status == Review.Status.PUBLISHED:
         product_rating_refresh(product_ids=[review.product_id])
-    review_sentiment_on_submit_later(review_id=review.pk)  # the text or stars changed: score it again
+    review_written.send(sender=Review, review_id=review.pk)  # the text or stars changed: score it again
     return review
 
 
@@ -378,3 +378,18 @@ def wishlist_remove(*, user, product: Product) -> bool:
     """Take a product off the user's wishlist; returns whether it was there (removing twice is fine)."""
     deleted, _by_model = WishlistItem.objects.filter(user=user, product=product).delete()
     return deleted > 0
+
+
+def wishlist_clear(*, user) -> int:
+    """Empty the user's wishlist (their account is being closed); returns how many items went."""
+    deleted, _by_model = WishlistItem.objects.filter(user=user).delete()
+    return deleted
+
+
+# A closed account's reviews stay (they help other shoppers) under this name instead of the customer's.
+DELETED_AUTHOR_NAME = "Former customer"
+
+
+def reviews_author_anonymise(*, user) -> int:
+    """Show the user's reviews as written by a former customer (their account is being closed)."""
+    return Review.objects.filter(user=user).update(author_name=DELETED_AUTHOR_NAME)

@@ -22,16 +22,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from checkout.services import MAX_LINE_QUANTITY
 from core.errors import ApplicationError, NotFoundError
 from core.middleware import unavailable_response_for_current_error
 from core.page_cache import page_cache_serve
 from events.models import Interaction
 from events.services import interaction_record_from_request
-from sentiment.selectors import product_page_sentiment
-from shop import selectors, services
+from shop import extensions, selectors, services
 from shop.filters import PRICE_BANDS, SORT_CHOICES, ProductFilters, ProductSearchForm
-from shop.models import Product, Variant
+from shop.models import MAX_LINE_QUANTITY, Product, Variant
 
 PAGE_SIZES = (24, 48, 96)
 REVIEWS_SHOWN = 10
@@ -276,8 +274,8 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             page_size=REVIEWS_SHOWN,
             user=request.user,
         )
-        # Sentiment summary, aspects and the ?sentiment= / ?aspect= filters (sentiment app; not personal).
-        sentiment = product_page_sentiment(product=item, query=request.GET, page_size=REVIEWS_SHOWN)
+        # What other apps add (shop.extensions): sentiment's summary, aspects and ?sentiment= / ?aspect= filters.
+        sections = extensions.product_page_sections(product=item, query=request.GET, page_size=REVIEWS_SHOWN)
         return render(
             request,
             "shop/product.html",
@@ -303,7 +301,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
                 "review_page_urls": _review_page_urls(review_page, sort=review_sort, rating=review_rating),
                 "viewer": selectors.product_viewer_state(product=item, user=request.user),
                 "max_quantity": MAX_LINE_QUANTITY,
-                **sentiment,
+                **sections,
             },
         ), {"product_id": item.pk}
 

@@ -28,6 +28,7 @@ from core.errors import ApplicationError, NotFoundError
 from orders import selectors as order_selectors
 from orders import services as order_services
 from orders.models import Order
+from recommendations.selectors import bought_together
 from shop import selectors as shop_selectors
 from shop.filters import ProductFilters
 from shop.models import Product
@@ -590,8 +591,6 @@ def _context_product(turn: Turn) -> Product | None:
 def _recommendations(turn: Turn) -> Reply:
     """What goes with the product in context: the recommendations app's "bought together", else the best
     sellers of its category, else the store's best sellers."""
-    from recommendations.selectors import bought_together
-
     product = _context_product(turn)
     picks: list[Product] = []
     if product is not None:

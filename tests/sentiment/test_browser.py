@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from demo.reviews import review_compose
 from sentiment import services
-from shop.demo.reviews import review_compose
 from shop.services import product_rating_refresh
 from tests.factories import BrandFactory, ProductFactory, ReviewFactory, VariantFactory
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shop.demo.catalog import SCALES, catalog_build, customers_build
-from shop.demo.loader import demo_store_build
-from shop.demo.simulation import EventPlan, Timeline, history_simulate
+from demo.catalog import SCALES, catalog_build, customers_build
+from demo.loader import demo_store_build
+from demo.simulation import EventPlan, Timeline, history_simulate
 
 LONDON = ZoneInfo("Europe/London")
 PINNED_CLOCKS = {

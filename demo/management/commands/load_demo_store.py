@@ -7,7 +7,7 @@ empty catalog. docs/demo-data.md describes what it generates.
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
-from shop.demo.loader import DEFAULT_SEED, demo_store_load
+from demo.loader import DEFAULT_SEED, demo_store_load
 
 SCALES = ("small", "medium", "large")
 

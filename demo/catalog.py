@@ -17,7 +17,7 @@ from itertools import accumulate
 
 from django.utils.text import slugify
 
-from shop.demo import vocabulary as vocab
+from demo import vocabulary as vocab
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from core.errors import ApplicationError
-from events.models import Interaction
-from events.services import daily_variant_stats_rebuild
-from orders.models import Order, OrderLine
-from shop.demo import images, vocabulary
-from shop.demo.catalog import (
+from demo import images, vocabulary
+from demo.catalog import (
     IMAGE_COLOURS,
     SCALES,
     Catalog,
@@ -33,7 +30,10 @@ from shop.demo.catalog import (
     catalog_build,
     customers_build,
 )
-from shop.demo.simulation import History, Timeline, history_simulate
+from demo.simulation import History, Timeline, history_simulate
+from events.models import Interaction
+from events.services import daily_variant_stats_rebuild
+from orders.models import Order, OrderLine
 from shop.models import (
     Attribute,
     Brand,

@@ -16,9 +16,9 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import NamedTuple
 
-from shop.demo import vocabulary as vocab
-from shop.demo.catalog import Catalog, CustomerPlan, ProductPlan, split_total
-from shop.demo.reviews import review_compose
+from demo import vocabulary as vocab
+from demo.catalog import Catalog, CustomerPlan, ProductPlan, split_total
+from demo.reviews import review_compose
 
 # Relative order volume per weekday, Monday first: weekend peaks.
 WEEKDAY_FACTORS = (0.9, 0.86, 0.88, 0.94, 1.02, 1.25, 1.15)

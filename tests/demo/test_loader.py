@@ -22,10 +22,10 @@ from django.db import connection
 from django.test import override_settings
 
 from core.errors import ApplicationError
+from demo import vocabulary
+from demo.loader import demo_store_build, demo_store_load
 from events.models import DailyVariantStats, Interaction
 from orders.models import Order
-from shop.demo import vocabulary
-from shop.demo.loader import demo_store_build, demo_store_load
 from shop.models import Attribute, Brand, Category, PriceChange, Product, Review, SearchTerm, Variant
 from tests.factories import UserFactory
 
