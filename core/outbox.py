@@ -8,7 +8,6 @@ and tasks (they take ids); the claiming, the bookkeeping and the retries live he
 import logging
 from collections.abc import Callable
 
-from celery import Task
 from django.apps import AppConfig
 from django.core.mail import EmailMessage
 from django.db import connections, transaction
@@ -17,6 +16,7 @@ from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from core.models import OutboxEmail
+from core.task_queue import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,9 @@ SWEEP_LIMIT = 500  # emails per sweep run, oldest first
 ERROR_MAX = 500  # OutboxEmail.last_error
 
 
-def outbox_email_send_on_commit(*, email: OutboxEmail, task: Task) -> None:
-    """Ask a worker to deliver `email` (`task.delay(email.pk)`) once the current transaction commits.
+def outbox_email_send_on_commit(*, email: OutboxEmail, task: str) -> None:
+    """Ask a worker to deliver `email` (the task registered as `task`, with `email.pk`) once the
+    current transaction commits.
 
     If the broker cannot take the task, the email stays pending for the sweep, so the change it
     reports is never held back or undone by the mail path.
@@ -35,9 +36,9 @@ def outbox_email_send_on_commit(*, email: OutboxEmail, task: Task) -> None:
 
     def send() -> None:
         try:
-            task.delay(email_id)
+            task_send(task, args=[email_id])
         except Exception:  # broker down: the sweep delivers it later
-            logger.warning("Could not queue %s %s; the periodic sweep will send it", task.name, email_id, exc_info=True)
+            logger.warning("Could not queue %s %s; the periodic sweep will send it", task, email_id, exc_info=True)
 
     transaction.on_commit(send)
 

@@ -39,6 +39,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.errors import ApplicationError
+from core.task_queue import task_send
 from ml import kinds
 from ml.artifacts import Artifact, artifact_discard, artifact_write
 from ml.device import select_device
@@ -164,10 +165,8 @@ def training_run_enqueue(
 
 
 def _training_run_send(run: TrainingRun) -> None:
-    from ml.tasks import training_run_execute  # the tasks module imports this one
-
     try:
-        training_run_execute.apply_async(args=[run.pk], task_id=run.task_id)
+        task_send("ml.tasks.training_run_execute", args=[run.pk], task_id=run.task_id)
     except BrokerError as exc:
         logger.exception("Could not enqueue training run %s", run.pk)
         training_run_fail(run_id=run.pk, error=f"Could not reach the task broker: {exc}")

@@ -320,11 +320,9 @@ EMAIL_MONEY_KEYS = ("amount",)  # stored as strings in the JSON context, Decimal
 def order_email_queue(*, order: Order, kind: str, context: dict | None = None) -> OrderEmail:
     """Record the email in the current transaction and ask a worker to send it once committed (the
     sweep sends it if the broker cannot take the task)."""
-    from orders.tasks import order_email_deliver_task
-
     stored = {key: str(value) if isinstance(value, Decimal) else value for key, value in (context or {}).items()}
     email = OrderEmail.objects.create(order=order, kind=kind, context=stored)
-    outbox_email_send_on_commit(email=email, task=order_email_deliver_task)
+    outbox_email_send_on_commit(email=email, task="orders.tasks.order_email_deliver")
     return email
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.page_cache import page_cache_invalidate
+from core.task_queue import task_send
 from ml.embeddings import encode
 from ml.loader import champion
 from sentiment import selectors
@@ -217,9 +218,7 @@ def review_sentiment_on_submit(*, review_id: int) -> ReviewSentiment | None:
         return None
     if mode == "task":
         try:
-            from sentiment.tasks import review_sentiment_score_task
-
-            review_sentiment_score_task.delay(review_id)
+            task_send("sentiment.tasks.review_sentiment_score_task", args=[review_id])
             return None
         except Exception:
             logger.exception("Could not queue the sentiment of review %s; scoring it now", review_id)

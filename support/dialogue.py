@@ -35,6 +35,7 @@ from shop.models import Product
 from support import nlu, selectors
 from support.models import Conversation, FaqEntry, ReturnRequest
 from support.pii import pii_mask
+from support.returns import return_request_create
 
 ORDER_NUMBER = re.compile(r"\bSF-\d{4}-\d{6}\b|\bSF-\d{5,10}\b", re.IGNORECASE)
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -413,8 +414,6 @@ def _return_ask(turn: Turn, order: Order) -> Reply:
 
 
 def _return_confirmed(turn: Turn, pending: dict) -> Reply:
-    from support.services import return_request_create  # services import this module
-
     order = _pending_order(turn, pending)
     if order is None:
         return Reply("I can't find that order any more.", intent="return_refund")

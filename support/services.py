@@ -11,7 +11,7 @@ from django.db import transaction
 
 from core.errors import ApplicationError, NotFoundError
 from core.outbox import SWEEP_LIMIT, outbox_email_deliver, outbox_email_send_on_commit, outbox_emails_deliver_pending
-from orders.models import Order
+from core.task_queue import task_send
 from support import selectors
 from support.dialogue import Reply, Turn, respond
 from support.models import (
@@ -20,7 +20,6 @@ from support.models import (
     Intent,
     IntentExample,
     Message,
-    ReturnRequest,
     Ticket,
     TicketReply,
     TicketReplyEmail,
@@ -151,10 +150,8 @@ def ticket_reply_add(*, ticket: Ticket, author, text: str) -> TicketReply:
 
 
 def _ticket_reply_email_queue(*, reply: TicketReply, to: str) -> TicketReplyEmail:
-    from support.tasks import ticket_reply_email_deliver_task
-
     email = TicketReplyEmail.objects.create(reply=reply, to=to)
-    outbox_email_send_on_commit(email=email, task=ticket_reply_email_deliver_task)
+    outbox_email_send_on_commit(email=email, task="support.tasks.ticket_reply_email_deliver")
     return email
 
 
@@ -213,18 +210,6 @@ def message_label(*, message: Message, intent: Intent | None = None, faq: FaqEnt
     return message
 
 
-def return_request_create(*, order: Order, conversation: Conversation | None, reason: str = "") -> ReturnRequest:
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status not in (Order.Status.DELIVERED, Order.Status.PARTIALLY_REFUNDED):
-            raise ApplicationError(
-                f"Order {locked.number} has not been delivered, so it cannot be returned yet.", code="not_returnable"
-            )
-        if ReturnRequest.objects.filter(order=locked, status=ReturnRequest.Status.REQUESTED).exists():
-            raise ApplicationError(f"A return for order {locked.number} is already open.", code="return_exists")
-        return ReturnRequest.objects.create(order=locked, conversation=conversation, reason=pii_mask(reason)[:500])
-
-
 def support_defaults_seed() -> int:
     """Create the default intents, examples and FAQ entries that are missing; returns how many rows were added."""
     added = 0
@@ -257,10 +242,8 @@ def support_training_schedule() -> None:
     def send() -> None:
         if not cache.add(RETRAIN_LOCK_KEY, 1, delay):
             return
-        from support.tasks import support_intents_retrain
-
         try:
-            support_intents_retrain.apply_async(countdown=delay)
+            task_send("support.tasks.support_intents_retrain", countdown=delay)
         except Exception:
             cache.delete(RETRAIN_LOCK_KEY)
             logger.exception("Could not schedule the support intent retraining")
