@@ -7,12 +7,14 @@ current state. Days are proleptic ordinals (`date.toordinal()`).
 
 import csv
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+
+from ml.csv_input import CsvRow, csv_rows_read
 
 HISTORY_REQUIRED = ("date", "sku", "price", "units")
 HISTORY_OPTIONAL = ("views", "stock")
@@ -159,42 +161,30 @@ def history_fill_gaps(history: History, *, until: int) -> History:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def _number(raw: str, *, where: str, column: str, optional: bool = False, minimum: float | None = 0.0) -> float:
-    text = (raw or "").strip()
-    if not text:
-        if optional:
-            return math.nan
-        raise DataError(f"{where}: column {column!r} is empty.")
+# How pricing files word the reading problems of ml.csv_input (the rest keep its defaults).
+MESSAGES = {"no_rows": "no rows."}
+
+
+def _number(raw: str | None, *, where: str, column: str, minimum: float | None = 0.0) -> float:
+    """The cell as a finite number (at least `minimum`); NaN for a missing optional cell (None)."""
+    if raw is None:
+        return math.nan
     try:
-        value = float(text)
+        value = float(raw)
     except ValueError:
-        raise DataError(f"{where}: column {column!r} is not a number: {text!r}.") from None
+        raise DataError(f"{where}: column {column!r} is not a number: {raw!r}.") from None
     if not math.isfinite(value):
-        raise DataError(f"{where}: column {column!r} must be a finite number, got {text!r}.")
+        raise DataError(f"{where}: column {column!r} must be a finite number, got {raw!r}.")
     if minimum is not None and value < minimum:
-        raise DataError(f"{where}: column {column!r} must be at least {minimum:g}, got {text!r}.")
+        raise DataError(f"{where}: column {column!r} must be at least {minimum:g}, got {raw!r}.")
     return value
 
 
-def _rows(path: Path, *, required: tuple[str, ...], label: str):
+def _rows(path: Path, *, required: tuple[str, ...], optional: tuple[str, ...], label: str) -> Iterator[CsvRow]:
+    """The file's rows as ml.csv_input reads them: required cells filled, optional ones None when empty."""
     if not path.is_file():
         raise DataError(f"{label} file {path}: no such file.")
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise DataError(f"{path}, line 1: missing column(s) {', '.join(missing)} (need {', '.join(required)}).")
-        reader.fieldnames = header
-        try:
-            for row in reader:
-                if None in row:
-                    raise DataError(f"{path}, line {reader.line_num}: more values than columns.")
-                yield reader.line_num, row
-        except csv.Error as error:
-            raise DataError(f"{path}, line {reader.line_num}: {error}.") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: not UTF-8 text.") from None
+    return csv_rows_read(path=path, required=required, optional=optional, messages=MESSAGES, error=DataError)
 
 
 def history_read(path: Path) -> History:
@@ -202,17 +192,15 @@ def history_read(path: Path) -> History:
     path = Path(path)
     skus, days, prices, units, views, stocks = [], [], [], [], [], []
     seen: dict[tuple[str, int], int] = {}
-    for line, row in _rows(path, required=HISTORY_REQUIRED, label="History"):
+    for line, row in _rows(path, required=HISTORY_REQUIRED, optional=HISTORY_OPTIONAL, label="History"):
         where = f"{path}, line {line}"
-        sku = (row["sku"] or "").strip()
-        if not sku:
-            raise DataError(f"{where}: column 'sku' is empty.")
+        sku = row["sku"]
         try:
-            day = date.fromisoformat((row["date"] or "").strip()).toordinal()
+            day = date.fromisoformat(row["date"]).toordinal()
         except ValueError:
             raise DataError(f"{where}: column 'date' must be YYYY-MM-DD, got {row['date']!r}.") from None
         if (sku, day) in seen:
-            raise DataError(f"{where}: sku {sku!r} on {row['date'].strip()} repeats line {seen[(sku, day)]}.")
+            raise DataError(f"{where}: sku {sku!r} on {row['date']} repeats line {seen[(sku, day)]}.")
         seen[(sku, day)] = line
         price = _number(row["price"], where=where, column="price")
         if price <= 0:
@@ -221,10 +209,8 @@ def history_read(path: Path) -> History:
         days.append(day)
         prices.append(price)
         units.append(_number(row["units"], where=where, column="units"))
-        views.append(_number(row.get("views"), where=where, column="views", optional=True))
-        stocks.append(_number(row.get("stock"), where=where, column="stock", optional=True))
-    if not skus:
-        raise DataError(f"{path}: no rows.")
+        views.append(_number(row["views"], where=where, column="views"))
+        stocks.append(_number(row["stock"], where=where, column="stock"))
     return History.build(sku=skus, day=days, price=prices, units=units, views=views, stock=stocks)
 
 
@@ -233,11 +219,9 @@ def catalog_read(path: Path) -> Catalog:
     path = Path(path)
     columns: dict[str, list] = {name: [] for name in CATALOG_REQUIRED + CATALOG_OPTIONAL}
     seen: dict[str, int] = {}
-    for line, row in _rows(path, required=CATALOG_REQUIRED, label="Catalog"):
+    for line, row in _rows(path, required=CATALOG_REQUIRED, optional=CATALOG_OPTIONAL, label="Catalog"):
         where = f"{path}, line {line}"
-        sku = (row["sku"] or "").strip()
-        if not sku:
-            raise DataError(f"{where}: column 'sku' is empty.")
+        sku = row["sku"]
         if sku in seen:
             raise DataError(f"{where}: sku {sku!r} repeats line {seen[sku]}.")
         seen[sku] = line
@@ -248,17 +232,15 @@ def catalog_read(path: Path) -> Catalog:
             raise DataError(f"{where}: min_price {values['min_price']:g} is above max_price {values['max_price']:g}.")
         if values["cost"] > values["max_price"]:
             raise DataError(f"{where}: cost {values['cost']:g} is above max_price {values['max_price']:g}.")
-        change = _number(row.get("max_change_pct"), where=where, column="max_change_pct", optional=True)
+        change = _number(row["max_change_pct"], where=where, column="max_change_pct")
         if change == 0 or change > 100:
             raise DataError(f"{where}: column 'max_change_pct' must be above 0 and at most 100, got {change:g}.")
         columns["sku"].append(sku)
         for name, value in values.items():
             columns[name].append(value)
-        columns["stock"].append(_number(row.get("stock"), where=where, column="stock", optional=True))
-        columns["category"].append((row.get("category") or "").strip())
+        columns["stock"].append(_number(row["stock"], where=where, column="stock"))
+        columns["category"].append(row["category"] or "")
         columns["max_change_pct"].append(change)
-    if not columns["sku"]:
-        raise DataError(f"{path}: no rows.")
     return Catalog.build(**columns)
 
 

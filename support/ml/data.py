@@ -1,10 +1,22 @@
 """Labelled utterance files: CSV with a header row naming `text` and `intent` (other columns ignored)."""
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from ml.csv_input import csv_rows_read
+
 MAX_TEXT_LENGTH = 2000
+COLUMNS = ("text", "intent")
+# How utterance files word the reading problems of ml.csv_input (the rest keep its defaults).
+MESSAGES = {
+    "no_file": "cannot open the file ({reason}).",
+    "unreadable": "cannot open the file ({reason}).",
+    "empty_file": "the file is empty; expected a header row `text,intent`.",
+    "missing_columns": "the header has no {missing: or } column (found: {found}); expected `text,intent`.",
+    "width": "expected {width} columns, found {count}.",
+    "empty_cell": "the {column} is empty.",
+    "no_rows": "no rows under the header.",
+}
 
 
 class IntentFileError(Exception):
@@ -29,49 +41,16 @@ class Utterances:
 
 
 def utterances_read_csv(path: str | Path) -> Utterances:
-    """Read `text,intent` rows. Blank or over-long texts, missing intents and short rows are errors."""
+    """Read `text,intent` rows (ml.csv_input): blank or over-long texts, missing intents, ragged rows are errors."""
     path = Path(path)
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise IntentFileError(f"{path}: cannot open the file ({exc.strerror or exc}).") from None
     texts: list[str] = []
     intents: list[str] = []
-    with handle:
-        try:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise IntentFileError(f"{path}: the file is empty; expected a header row `text,intent`.")
-            columns = [name.strip().lower() for name in header]
-            missing = [name for name in ("text", "intent") if name not in columns]
-            if missing:
-                raise IntentFileError(
-                    f"{path}, line 1: the header has no {' or '.join(missing)} column "
-                    f"(found: {', '.join(header) or 'nothing'}); expected `text,intent`."
-                )
-            text_at, intent_at = columns.index("text"), columns.index("intent")
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) <= max(text_at, intent_at):
-                    raise IntentFileError(f"{path}, line {line}: expected {len(columns)} columns, found {len(row)}.")
-                text, intent = row[text_at].strip(), row[intent_at].strip()
-                if not text:
-                    raise IntentFileError(f"{path}, line {line}: the text is empty.")
-                if not intent:
-                    raise IntentFileError(f"{path}, line {line}: the intent is empty.")
-                if len(text) > MAX_TEXT_LENGTH:
-                    raise IntentFileError(
-                        f"{path}, line {line}: the text has {len(text)} characters; at most {MAX_TEXT_LENGTH}."
-                    )
-                texts.append(text)
-                intents.append(intent)
-        except csv.Error as exc:
-            raise IntentFileError(f"{path}, line {reader.line_num}: {exc}.") from None
-        except UnicodeDecodeError:
-            raise IntentFileError(f"{path}: not UTF-8 text.") from None
-    if not texts:
-        raise IntentFileError(f"{path}: no rows under the header.")
+    for line, cells in csv_rows_read(path=path, required=COLUMNS, messages=MESSAGES, error=IntentFileError):
+        text = cells["text"]
+        if len(text) > MAX_TEXT_LENGTH:
+            raise IntentFileError(
+                f"{path}, line {line}: the text has {len(text)} characters; at most {MAX_TEXT_LENGTH}."
+            )
+        texts.append(text)
+        intents.append(cells["intent"])
     return Utterances(texts, intents)

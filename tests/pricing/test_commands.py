@@ -86,6 +86,18 @@ def test_suggest_prices_revenue_objective_never_prices_above_the_profit_one(tmp_
     assert all(revenue[sku] <= profit[sku] for sku in profit)
 
 
+def test_suggest_prices_reads_empty_and_blank_optional_cells_as_unknown(tmp_path):
+    # given: views and stock present but empty or blank on some days (and the catalog's B has no stock or limit)
+    history = HISTORY.replace(",100\n", ", \n", 10).replace("2026-01-03,B,20.00,2,20,", "2026-01-03,B,20.00,2,,")
+
+    # when
+    out, printed = _run(tmp_path, history)
+
+    # then
+    assert printed.startswith("Wrote 2 suggestions")
+    assert sorted(_prices(out)) == ["A", "B"]
+
+
 @pytest.mark.parametrize(
     ("history", "catalog", "message"),
     [
