@@ -46,9 +46,6 @@ class Publication(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     row_counts = models.JSONField(default=dict)
     seconds = models.FloatField(default=0.0)
-    # Fold-in needs the training matrix's scale: confidence = f(weight / raw_mean) / confidence_mean.
-    raw_mean = models.FloatField(default=1.0)
-    confidence_mean = models.FloatField(default=1.0)
     trained_until = models.DateTimeField(help_text="Events after this are folded in when a user is served.")
     params = models.JSONField(default=dict, help_text="Event weighting and engine parameters of the version.")
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+import scipy.sparse as sp
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -266,7 +267,10 @@ def shopper_history(*, user=None, session_key: str = "", viewed: tuple[int, ...]
     if owner is not None:
         rows = (
             Interaction.objects.filter(**owner, kind__in=popularity.EVENT_KINDS)
-            .annotate(item=Coalesce(F("product_id"), F("variant__product_id")), at=Extract("created_at", "epoch"))
+            .annotate(
+                item=Coalesce(F("product_id"), F("variant__product_id")),
+                at=Cast(Extract("created_at", "epoch"), FloatField()),  # to the microsecond, as training reads it
+            )
             .filter(item__isnull=False)
             .order_by("-created_at")
             .values_list("item", "kind", "at")[:HISTORY_LIMIT]
@@ -446,10 +450,9 @@ def _folded_in(*, served: Served, history: ShopperHistory) -> tuple[list[int], l
     if not known.any():
         return [], []
     summed = np.bincount(columns[known], weights=weights[known], minlength=len(model.item_ids))
-    rows = np.flatnonzero(summed > 0)
-    raw = summed[rows] / served.publication.raw_mean
-    transformed = raw if params["confidence"] == "none" else np.log1p(raw)
-    confidences = transformed / served.publication.confidence_mean * params["alpha"]
+    # The row the user would have in the training matrix, on its scale: the model's fitted transform.
+    row = model.confidence.apply(sp.csr_matrix(summed[None, :]))
+    rows, confidences = row.indices, row.data * params["alpha"]
     ranked = lists.fold_in(model, rows, confidences, k=settings.RECOMMENDATIONS_PUBLISHED_PER_LIST, exclude=rows)
     keep = ranked.items >= 0
     reasons = np.where(ranked.reasons[keep] >= 0, model.item_ids[np.maximum(ranked.reasons[keep], 0)], 0)

@@ -82,20 +82,16 @@ def consumable_category_ids() -> dict[int, float]:
 def publication_write(*, version_id: int, model: als.AlsModel, training, trained_until: datetime) -> Publication:
     """Compute and store every list of `version_id` (see recommendations.models), atomically.
 
-    `training` is the kind's AlsTrainingSet the model was fitted on (its events and matrix).
-    Re-publishing a version replaces its rows.
+    `training` is the kind's AlsTrainingSet the model was fitted on (its events and matrix): the
+    model's confidence transform, fitted on that matrix, gives exactly the confidences it learned
+    from. Re-publishing a version replaces its rows.
     """
     started = monotonic()
     catalog = catalog_arrays()
     matrix: interactions.InteractionMatrix = training.matrix
     params = model.params
-    confidences = interactions.confidence(matrix.matrix, scheme=params.confidence)
+    confidences = model.confidence.apply(matrix.matrix)
     confidences.data *= params.alpha
-    raw_mean = float(matrix.matrix.data.mean()) if matrix.nnz else 1.0
-    transformed = (
-        matrix.matrix.data / raw_mean if params.confidence == "none" else np.log1p(matrix.matrix.data / raw_mean)
-    )
-    confidence_mean = float(transformed.mean()) if matrix.nnz else 1.0
     k = settings.RECOMMENDATIONS_PUBLISHED_PER_LIST
     # Database reads first, in this thread (a worker thread would open a connection of its own).
     departments = department_codes(catalog)
@@ -137,8 +133,6 @@ def publication_write(*, version_id: int, model: als.AlsModel, training, trained
             version_id=version_id,
             row_counts=counts,
             seconds=round(monotonic() - started, 3),
-            raw_mean=raw_mean,
-            confidence_mean=confidence_mean,
             trained_until=trained_until,
             params={
                 "kind_weights": training.kind_weights,

@@ -2,8 +2,8 @@
 
 Every user and item gets a vector of `factors` numbers; a user's score for an item is the dot
 product. ALS learns them from the users x items matrix of interaction weights (Hu, Koren and
-Volinsky 2008): the weights, transformed by a confidence scheme (interactions.confidence) and
-multiplied by `alpha`, say how sure we are that a user likes an item; every other item counts as
+Volinsky 2008): the weights, transformed by a confidence scheme (interactions.ConfidenceTransform)
+and multiplied by `alpha`, say how sure we are that a user likes an item; every other item counts as
 a weak "no". `regularization` keeps vectors small, which matters most for users and items with
 few interactions. The same engine serves the shop (the `als` model kind) and the offline
 evaluation of external files (`evaluate_recommender`), so what is measured is what is served.
@@ -13,8 +13,9 @@ Plain ALS, tuned by tuning.search, reaches the MovieLens-100k target of bench/mo
 BM25 item-kNN) added at most 0.002 NDCG@10 in experiments on the same splits, and EASE cannot
 hold a 100,000-product catalog's item x item matrix, so the engine stays plain ALS.
 
-Artifacts are one `.npz` file of plain arrays: the factors, the row and column ids, and the
-hyper-parameters. Never pickled objects.
+Artifacts are one `.npz` file of plain arrays: the factors, the row and column ids, the
+hyper-parameters and the fitted confidence transform (which puts a shopper's new events on the
+scale the model learned on). Never pickled objects.
 """
 
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from implicit.cpu.als import AlternatingLeastSquares as CpuAls
 from implicit.cpu.topk import topk
 from threadpoolctl import threadpool_limits
 
-from recommendations.ml.interactions import CONFIDENCE_SCHEMES, InteractionMatrix, codes, confidence
+from recommendations.ml.interactions import CONFIDENCE_SCHEMES, ConfidenceTransform, InteractionMatrix, codes
 
 ARTIFACT_FILE = "als.npz"
 FILTERED = np.finfo(np.float32).min  # the score implicit's topk gives items it had to skip
@@ -63,7 +64,8 @@ class AlsParams:
 
 @dataclass(frozen=True)
 class AlsModel:
-    """Learned user and item vectors (float32) with the ids of their rows, and how they were learned."""
+    """Learned user and item vectors (float32) with the ids of their rows, and how they were learned:
+    `confidence` turns weights over `item_ids` into what the vectors were fitted to."""
 
     user_factors: np.ndarray
     item_factors: np.ndarray
@@ -71,6 +73,7 @@ class AlsModel:
     item_ids: np.ndarray
     params: AlsParams
     device: str
+    confidence: ConfidenceTransform
 
     def recommend(
         self, user_rows: np.ndarray, *, exclude: sp.csr_matrix, k: int, skip_items: np.ndarray | None = None
@@ -99,7 +102,8 @@ def fit(
     random), and run `iterations` instead of params.iterations: refitting a converged model on a few
     more days of data needs a few iterations, not a full fit.
     """
-    confidences = confidence(data.matrix, scheme=params.confidence)
+    transform = ConfidenceTransform.fit(data.matrix, scheme=params.confidence)
+    confidences = transform.apply(data.matrix)
     rounds = iterations or params.iterations
 
     def report(iteration: int, _elapsed: float, _loss) -> None:
@@ -123,6 +127,7 @@ def fit(
         item_ids=data.item_ids,
         params=params,
         device=device,
+        confidence=transform,
     )
 
 
@@ -203,7 +208,8 @@ def empty() -> AlsModel:
     """A model that knows no user and no item (the serving baseline): callers fall back to popularity."""
     params = AlsParams()
     nothing = np.empty((0, params.factors), dtype=np.float32)
-    return AlsModel(nothing, nothing, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), params, "cpu")
+    ids = np.empty(0, dtype=np.int64)
+    return AlsModel(nothing, nothing, ids, ids, params, "cpu", ConfidenceTransform(scheme=params.confidence))
 
 
 def save(model: AlsModel, folder: Path) -> None:
@@ -215,6 +221,7 @@ def save(model: AlsModel, folder: Path) -> None:
         item_ids=model.item_ids,
         device=np.array(model.device),
         **{f"param_{name}": np.array(value) for name, value in model.params.as_dict().items()},
+        **model.confidence.as_arrays(),
     )
 
 
@@ -233,6 +240,7 @@ def load(folder: Path) -> AlsModel:
             confidence=str(fields["param_confidence"]),
         )
         device = str(fields["device"])
+        transform = ConfidenceTransform.from_arrays(fields)
     except KeyError as exc:
         raise ValueError(f"{ARTIFACT_FILE} lacks the array {exc}.") from None
     if (
@@ -245,4 +253,6 @@ def load(folder: Path) -> AlsModel:
         or items.shape[0] != len(item_ids)
     ):
         raise ValueError(f"{ARTIFACT_FILE} does not hold float32 factors of one width matching its id arrays.")
-    return AlsModel(users, items, user_ids, item_ids, params, device)
+    if transform.scheme != params.confidence or (transform.scheme == "bm25" and len(transform.idf) != len(item_ids)):
+        raise ValueError(f"{ARTIFACT_FILE} holds a confidence transform of another scheme or of other items.")
+    return AlsModel(users, items, user_ids, item_ids, params, device, transform)

@@ -4,25 +4,37 @@ The shop's event log and external interaction files both end up as `Interactions
 rows: who, what, how much, when), then as an `InteractionMatrix` (users x items, duplicates
 summed) that the engine learns from. This module also holds the two weightings the shop applies
 before that: a weight per event kind with time decay (`event_weights`), and the confidence
-scheme the engine can be tuned with (`confidence`); and the reader of external interaction
+scheme the engine can be tuned with (`ConfidenceTransform`, fitted on the training matrix and
+applied alike to it and to a shopper's new events); and the reader of external interaction
 files (`interactions_read_csv`, for evaluate_recommender).
 """
 
-import csv
 import math
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from implicit.nearest_neighbours import bm25_weight
 
+from ml.csv_input import csv_rows_read
 from recommendations.ml.popularity import EVENT_KINDS, SECONDS_PER_DAY
 
 CONFIDENCE_SCHEMES = ("none", "log", "bm25")
-FILE_COLUMNS = ("user_id", "item_id", "weight", "timestamp")  # the first two are required
+BM25_K1, BM25_B = 100.0, 0.8  # implicit's bm25_weight(X, K1=100, B=0.8)
+FILE_REQUIRED = ("user_id", "item_id")
+FILE_OPTIONAL = ("weight", "timestamp")
+# How interaction files word the reading problems of ml.csv_input (the rest keep its defaults).
+FILE_MESSAGES = {
+    "no_file": "cannot be read ({reason}).",
+    "not_utf8": "the text is not UTF-8.",
+    "empty_file": "the file is empty; expected a header line such as user_id,item_id,weight,timestamp.",
+    "missing_columns": "missing column {missing: and }; the header must name {required: and } "
+    "(optionally {optional: and }), found: {found:,}.",
+    "empty_cell": "{required: and } must not be empty.",
+    "no_rows": "no interactions after the header line.",
+}
 
 
 class InteractionFileError(ValueError):
@@ -168,110 +180,147 @@ def event_weights(
     return per_kind[kinds] * np.power(0.5, age_days / half_life_days)
 
 
-def confidence(matrix: sp.csr_matrix, *, scheme: str) -> sp.csr_matrix:
-    """The matrix the engine learns from: weights transformed by `scheme`, then scaled to mean 1.
+@dataclass(frozen=True, eq=False)
+class ConfidenceTransform:
+    """How raw weights become the confidences the engine learns from, with the training matrix's statistics.
+
+    `fit` takes them from the training matrix; `apply` transforms that matrix, or rows over the same
+    columns later (a shopper's new events, folded in when they are served), with those statistics,
+    never a row's own: a row gets exactly the values it has in the matrix the engine learned from.
 
     - `none`: the summed weights as they are;
-    - `log`: log(1 + weight / mean weight), which damps heavy repeat interactions;
-    - `bm25`: implicit's BM25 weighting (rarer items and shorter histories count more).
+    - `log`: log(1 + weight / training's mean weight), which damps heavy repeat interactions;
+    - `bm25`: implicit's BM25 weighting (its `bm25_weight`, computed the same way in float32), with
+      training's idf per item and mean row sum: rarer items and shorter histories count more. The
+      idf is 0 or negative for items nearly every user has, and implicit would read a negative value
+      as a dislike: such values get training's smallest positive one (`floor`) instead.
 
-    Scaling the stored values to mean 1 makes the engine's `alpha` independent of the weights'
-    unit (counts, ratings, the shop's kind weights), so one search range fits every data set.
+    Every value is then divided by `mean`, which scales the training matrix to mean 1: that makes
+    the engine's `alpha` independent of the weights' unit (counts, ratings, the shop's kind
+    weights), so one search range fits every data set. Its numbers travel with the model in its
+    npz artifact (`as_arrays`, `from_arrays`).
     """
-    if scheme not in CONFIDENCE_SCHEMES:
-        raise ValueError(f"Unknown confidence scheme {scheme!r}; expected one of {', '.join(CONFIDENCE_SCHEMES)}.")
-    result = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
-    result.eliminate_zeros()
-    if result.nnz == 0:
+
+    scheme: str
+    weight_mean: float = 1.0  # log: training's mean weight
+    idf: np.ndarray = field(default_factory=lambda: np.empty(0))  # bm25: per column
+    average_length: float = 1.0  # bm25: training's mean row sum
+    floor: float = 1.0  # bm25: training's smallest positive weight
+    mean: float = 1.0  # training's mean after the scheme
+
+    def __post_init__(self) -> None:
+        if self.scheme not in CONFIDENCE_SCHEMES:
+            raise ValueError(
+                f"Unknown confidence scheme {self.scheme!r}; expected one of {', '.join(CONFIDENCE_SCHEMES)}."
+            )
+
+    @classmethod
+    def fit(cls, matrix: sp.spmatrix, *, scheme: str) -> "ConfidenceTransform":
+        """The `scheme` transform with the statistics of `matrix`, the users x items weights to train on."""
+        values = _stored(matrix)
+        if values.nnz == 0:
+            return cls(scheme=scheme, idf=np.zeros(values.shape[1]) if scheme == "bm25" else np.empty(0))
+        fitted = cls(scheme=scheme)
+        if scheme == "log":
+            fitted = cls(scheme=scheme, weight_mean=float(values.data.mean()))
+        elif scheme == "bm25":
+            users_per_item = np.bincount(values.indices, minlength=values.shape[1])
+            fitted = cls(
+                scheme=scheme,
+                idf=np.log(float(values.shape[0])) - np.log1p(users_per_item),
+                average_length=float(_row_sums(values).mean()),
+            )
+            weights = fitted._weighted(values)
+            positive = weights > 0
+            fitted = replace(fitted, floor=float(weights[positive].min()) if positive.any() else 1.0)
+        return replace(fitted, mean=float(fitted.apply(values).data.mean()))
+
+    def apply(self, matrix: sp.spmatrix) -> sp.csr_matrix:
+        """The confidences of `matrix`'s rows (float32 CSR): the training matrix, or new rows of its columns."""
+        result = _stored(matrix)
+        if self.scheme == "bm25" and result.shape[1] != len(self.idf):
+            raise ValueError(f"The matrix has {result.shape[1]} columns; the transform was fitted on {len(self.idf)}.")
+        weights = self._weighted(result)
+        if self.scheme == "bm25":
+            weights = np.where(weights > 0, weights, np.float32(self.floor))
+        result.data = weights / np.float32(self.mean)
         return result
-    if scheme == "log":
-        result.data = np.log1p(result.data / result.data.mean())
-    elif scheme == "bm25":
-        result = sp.csr_matrix(bm25_weight(result, K1=100, B=0.8), dtype=np.float32)
-        # BM25's idf is 0 or negative for items nearly every user has, and implicit would read a
-        # negative value as a dislike: such interactions get the smallest positive weight instead.
-        positive = result.data > 0
-        result.data = np.where(positive, result.data, result.data[positive].min() if positive.any() else 1.0)
-    result.data /= result.data.mean()
+
+    def _weighted(self, values: sp.csr_matrix) -> np.ndarray:
+        """The stored values after the scheme, before the floor and the scaling (float32, as at training)."""
+        if self.scheme == "log":
+            return np.log1p(values.data / np.float32(self.weight_mean))
+        if self.scheme == "bm25":
+            length_norm = (1.0 - BM25_B) + BM25_B * _row_sums(values) / np.float32(self.average_length)
+            data, columns = values.data, values.indices
+            weights = data * (BM25_K1 + 1.0) / (BM25_K1 * length_norm[_rows(values)] + data) * self.idf[columns]
+            return weights.astype(np.float32)
+        return values.data
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        """Its numbers as arrays named `confidence_<field>`, for an npz file (`from_arrays` reads them back)."""
+        return {f"confidence_{item.name}": np.asarray(getattr(self, item.name)) for item in fields(self)}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> "ConfidenceTransform":
+        """The transform `as_arrays` wrote; a KeyError names the array that is missing."""
+        numbers = {item.name: arrays[f"confidence_{item.name}"] for item in fields(cls)}
+        return cls(
+            scheme=str(numbers["scheme"]),
+            weight_mean=float(numbers["weight_mean"]),
+            idf=np.asarray(numbers["idf"], dtype=np.float64),
+            average_length=float(numbers["average_length"]),
+            floor=float(numbers["floor"]),
+            mean=float(numbers["mean"]),
+        )
+
+
+def _stored(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """A float32 CSR copy of `matrix`, duplicates summed and explicit zeros dropped: what a transform reads."""
+    result = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    result.sum_duplicates()
+    result.eliminate_zeros()
     return result
+
+
+def _row_sums(values: sp.csr_matrix) -> np.ndarray:
+    """Each row's sum, added in float32 in stored order as implicit's bm25_weight does: a row alone sums the same."""
+    sums = np.zeros(values.shape[0], dtype=np.float32)
+    np.add.at(sums, _rows(values), values.data)
+    return sums
+
+
+def _rows(values: sp.csr_matrix) -> np.ndarray:
+    """The row of each stored value."""
+    return np.repeat(np.arange(values.shape[0]), np.diff(values.indptr))
+
+
+def confidence(matrix: sp.spmatrix, *, scheme: str) -> sp.csr_matrix:
+    """The confidences of the training matrix `matrix` under `scheme` (ConfidenceTransform fitted on it)."""
+    return ConfidenceTransform.fit(matrix, scheme=scheme).apply(matrix)
 
 
 def interactions_read_csv(path: Path) -> Interactions:
     """Interactions from a CSV file with a header row: user_id, item_id and optionally weight, timestamp.
 
     Ids are kept as strings. A weight must be a number > 0 (default 1; repeated pairs add up); a
-    timestamp is Unix seconds or an ISO 8601 date-time (UTC when it names no zone). Other columns
-    are ignored and blank lines skipped. Anything else raises InteractionFileError naming the line.
+    timestamp is Unix seconds or an ISO 8601 date-time (UTC when it names no zone). An empty weight
+    or timestamp cell is missing (weight 1, time unknown); other columns are ignored and blank lines
+    skipped (ml.csv_input). Anything else raises InteractionFileError naming the line.
     """
-    try:
-        with open(path, "rb") as handle:
-            reader = csv.reader(_decoded_lines(path, handle))
-            try:
-                return _parse(path, reader)
-            except csv.Error as exc:
-                raise InteractionFileError(f"{path}, line {reader.line_num}: {exc}.") from None
-    except OSError as exc:
-        raise InteractionFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-
-
-def _decoded_lines(path: Path, handle) -> Iterator[str]:
-    """The file's lines as text, decoded one by one so that a decoding error can name its line."""
-    for number, raw in enumerate(handle, start=1):
-        try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise InteractionFileError(f"{path}, line {number}: the text is not UTF-8.") from None
-
-
-def _parse(path: Path, reader) -> Interactions:
-    header = next(reader, None)
-    if header is None:
-        raise InteractionFileError(
-            f"{path}: the file is empty; expected a header line such as user_id,item_id,weight,timestamp."
-        )
-    columns = _columns(path, header)
-    width = len(header)
     user_ids: list[str] = []
     item_ids: list[str] = []
     weights: list[float] = []
     times: list[float] = []
-    for row in reader:
-        if not row:
-            continue
-        line = reader.line_num
-        if len(row) != width:
-            raise InteractionFileError(f"{path}, line {line}: expected {width} fields, found {len(row)}.")
-        user, item = row[columns["user_id"]].strip(), row[columns["item_id"]].strip()
-        if not user or not item:
-            raise InteractionFileError(f"{path}, line {line}: user_id and item_id must not be empty.")
-        user_ids.append(user)
-        item_ids.append(item)
-        if "weight" in columns:
-            weights.append(_weight(path, line, row[columns["weight"]]))
-        if "timestamp" in columns:
-            times.append(_timestamp(path, line, row[columns["timestamp"]]))
-    if not user_ids:
-        raise InteractionFileError(f"{path}: no interactions after the header line.")
-    return interactions_build(
-        user_ids=np.array(user_ids),
-        item_ids=np.array(item_ids),
-        weights=weights or None,
-        times=times or None,
+    rows = csv_rows_read(
+        path=path, required=FILE_REQUIRED, optional=FILE_OPTIONAL, messages=FILE_MESSAGES, error=InteractionFileError
     )
-
-
-def _columns(path: Path, header: list[str]) -> dict[str, int]:
-    names = [name.strip().lower() for name in header]
-    missing = [name for name in FILE_COLUMNS[:2] if name not in names]
-    if missing:
-        raise InteractionFileError(
-            f"{path}, line 1: missing column {' and '.join(missing)}; the header must name user_id and item_id "
-            f"(optionally weight and timestamp), found: {','.join(header)}."
-        )
-    repeated = sorted({name for name in names if name in FILE_COLUMNS and names.count(name) > 1})
-    if repeated:
-        raise InteractionFileError(f"{path}, line 1: column {', '.join(repeated)} appears more than once.")
-    return {name: names.index(name) for name in FILE_COLUMNS if name in names}
+    for line, cells in rows:
+        user_ids.append(cells["user_id"])
+        item_ids.append(cells["item_id"])
+        weights.append(1.0 if cells["weight"] is None else _weight(path, line, cells["weight"]))
+        times.append(math.nan if cells["timestamp"] is None else _timestamp(path, line, cells["timestamp"]))
+    return interactions_build(user_ids=np.array(user_ids), item_ids=np.array(item_ids), weights=weights, times=times)
 
 
 def _weight(path: Path, line: int, cell: str) -> float:

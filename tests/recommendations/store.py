@@ -69,9 +69,9 @@ def planted_store() -> Store:
     return Store(users=users, products=products, categories=categories)
 
 
-def train(store: Store | None = None, *, factors: int = 8) -> TrainingRun:
+def train(store: Store | None = None, *, factors: int = 8, confidence: str = "none") -> TrainingRun:
     """One `als` run without a search (fast), released as champion if it passes the gate."""
-    engine = {**als.AlsParams().as_dict(), "factors": factors, "regularization": 1.0}
+    engine = {**als.AlsParams().as_dict(), "factors": factors, "regularization": 1.0, "confidence": confidence}
     run = training_run_create(
         kind="als", trigger=TrainingRun.Trigger.COMMAND, params={"tune_seconds": 0, "engine": engine}
     )

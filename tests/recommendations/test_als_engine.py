@@ -3,9 +3,12 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from implicit.nearest_neighbours import bm25_weight
 
 from recommendations.ml import als, evaluation, split, tuning
 from recommendations.ml.interactions import (
+    CONFIDENCE_SCHEMES,
+    ConfidenceTransform,
     UserEvents,
     confidence,
     event_weights,
@@ -66,10 +69,12 @@ def test_top_k_ranks_by_dot_product():
     assert top.tolist() == [[1, 2, 0]]
 
 
-def test_the_model_round_trips_through_its_npz_artifact(tmp_path):
+@pytest.mark.parametrize("scheme", ["log", "bm25"])
+def test_the_model_round_trips_through_its_npz_artifact(tmp_path, scheme):
     # given
     train, _ = planted_split()
-    model = als.fit(matrix_build(train), params=als.AlsParams(factors=8, alpha=2.0, confidence="log"))
+    training = matrix_build(train)
+    model = als.fit(training, params=als.AlsParams(factors=8, alpha=2.0, confidence=scheme))
 
     # when
     als.save(model, tmp_path)
@@ -82,6 +87,27 @@ def test_the_model_round_trips_through_its_npz_artifact(tmp_path):
     assert loaded.user_ids.tolist() == model.user_ids.tolist()
     assert loaded.item_ids.tolist() == model.item_ids.tolist()
     assert (loaded.params, loaded.device) == (model.params, "cpu")
+    assert np.array_equal(
+        loaded.confidence.apply(training.matrix).data, confidence(training.matrix, scheme=scheme).data
+    )
+
+
+def test_an_artifact_without_the_confidence_transform_of_its_scheme_is_refused(tmp_path):
+    # given: a bm25 model's artifact without its transform, and one whose transform is of another scheme
+    model = als.fit(matrix_build(planted_split()[0]), params=als.AlsParams(factors=2, iterations=1, confidence="bm25"))
+    als.save(model, tmp_path)
+    with np.load(tmp_path / "als.npz") as artifact:
+        arrays = dict(artifact)
+    older = {name: value for name, value in arrays.items() if not name.startswith("confidence_")}
+    other = {**arrays, "confidence_scheme": np.array("log")}
+
+    # when / then
+    np.savez(tmp_path / "als.npz", **older)
+    with pytest.raises(ValueError, match="lacks the array 'confidence_scheme'"):
+        als.load(tmp_path)
+    np.savez(tmp_path / "als.npz", **other)
+    with pytest.raises(ValueError, match="confidence transform of another scheme"):
+        als.load(tmp_path)
 
 
 def test_string_ids_round_trip_without_pickling(tmp_path):
@@ -196,6 +222,53 @@ def test_confidence_schemes_scale_the_weights_to_mean_one():
     assert bm25.data.tolist() == pytest.approx([1.0, 1.0, 1.0])  # every item has 1 of 2 users: idf 0, floored
     with pytest.raises(ValueError, match="Unknown confidence scheme 'tfidf'"):
         confidence(matrix, scheme="tfidf")
+
+
+def weighted_matrix() -> sp.csr_matrix:
+    """Taste-group interactions of uneven weights (so uneven row sums), plus an item every user has."""
+    users, items = taste_groups(users=60, items=40, groups=2, per_user=8, seed=3)
+    everyone = np.unique(users)
+    log = interactions_build(
+        user_ids=np.concatenate([users, everyone]),
+        item_ids=np.concatenate([items, np.full(len(everyone), 40)]),
+        weights=np.concatenate([np.random.default_rng(3).gamma(2.0, 1.5, size=len(users)), np.ones(len(everyone))]),
+    )
+    return matrix_build(log).matrix
+
+
+def test_the_schemes_are_the_plain_formulas_and_implicits_bm25_scaled_to_mean_one():
+    # given
+    matrix = weighted_matrix()
+    weights = matrix.data
+
+    # when
+    plain, logged, bm25 = (confidence(matrix, scheme=scheme) for scheme in ("none", "log", "bm25"))
+
+    # then: bit for bit what training computed before the transform was fitted separately
+    assert np.array_equal(plain.data, weights / weights.mean())
+    damped = np.log1p(weights / weights.mean())
+    assert np.array_equal(logged.data, damped / damped.mean())
+    implicits = sp.csr_matrix(bm25_weight(matrix, K1=100, B=0.8), dtype=np.float32).data
+    assert (implicits <= 0).any()  # the item every user has: idf below 0, floored
+    floored = np.where(implicits > 0, implicits, implicits[implicits > 0].min())
+    assert np.array_equal(bm25.data, floored / floored.mean())
+
+
+@pytest.mark.parametrize("scheme", CONFIDENCE_SCHEMES)
+def test_a_training_row_transformed_alone_gets_exactly_its_values_in_the_training_matrix(scheme):
+    # given: the confidences the engine learns from, and the transform fitted on the same matrix
+    matrix = weighted_matrix()
+    trained = confidence(matrix, scheme=scheme)
+    transform = ConfidenceTransform.fit(matrix, scheme=scheme)
+
+    # when: each user's row goes through the transform on its own, as a shopper's row does at fold-in
+    rows = [transform.apply(matrix[[user]]) for user in range(matrix.shape[0])]
+
+    # then: the same columns and float32 values, bit for bit (a row's own statistics would give others)
+    for user, row in enumerate(rows):
+        assert row.indices.tolist() == trained[user].indices.tolist()
+        assert np.array_equal(row.data, trained[user].data)
+    assert not np.array_equal(confidence(matrix[[0]], scheme=scheme).data, trained[0].data)
 
 
 def test_the_random_split_holds_out_a_rounded_share_of_each_user_and_keeps_one():

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import math
 import subprocess
 import sys
 from io import StringIO
@@ -143,6 +144,34 @@ def test_weights_timestamps_and_extra_columns_are_read(tmp_path):
     assert (log.user_ids.tolist(), log.item_ids.tolist()) == (["ann", "bob", "ann"], ["tea", "mug", "mug"])
     assert log.weights.tolist() == [2.5, 1.0, 0.5]
     assert log.times.tolist() == [1700000000.0, 1704164645.0, 1704164645.0]
+
+
+def test_empty_weight_and_timestamp_cells_are_read_as_missing(tmp_path):
+    # given: optional columns present, some of their cells empty or blank
+    path = tmp_path / "log.csv"
+    path.write_text("user_id,item_id,weight,timestamp\nann,tea,,1700000000\nbob,mug,2, \n")
+
+    # when
+    log = interactions_read_csv(path)
+
+    # then: weight 1 and an unknown time where the cell is empty
+    assert log.weights.tolist() == [1.0, 2.0]
+    assert log.times[0] == 1700000000.0
+    assert math.isnan(log.times[1])
+
+
+def test_a_timestamp_column_with_empty_cells_is_evaluated_as_without_timestamps(tmp_path):
+    # given: the planted files with a timestamp column that is empty on every row
+    train, test = planted_files(tmp_path)
+    for path in (train, test):
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([f"{lines[0]},timestamp", *(f"{line}," for line in lines[1:])]) + "\n")
+
+    # when
+    result = json.loads(run("--train", str(train), "--test", str(test), "--json", "--tune-seconds", "0"))
+
+    # then: no times known, so random validation folds as for a file without the column
+    assert (result["validation"], result["users_evaluated"], result["train_interactions"]) == ("random", 60, 540)
 
 
 BAD_FILES = [

@@ -46,6 +46,7 @@ def test_fold_in_never_returns_the_users_own_items():
         item_ids=np.arange(100, 110),
         params=als.AlsParams(factors=4),
         device="cpu",
+        confidence=interactions.ConfidenceTransform(scheme="none"),
     )
 
     # when
@@ -143,6 +144,7 @@ def test_user_top_n_skips_products_that_cannot_be_sold():
         item_ids=np.arange(100, 104),
         params=als.AlsParams(factors=1),
         device="cpu",
+        confidence=interactions.ConfidenceTransform(scheme="none"),
     )
     confidences = sp.csr_matrix(np.array([[2.0, 0, 0, 0]], dtype=np.float32))
 

@@ -1,5 +1,6 @@
 """Serving the published lists: filters, fold-in of new events, the cold-start chain, the swap."""
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -7,6 +8,7 @@ from events.models import Interaction
 from ml.models import ModelVersion
 from ml.services import model_version_promote
 from recommendations import selectors
+from recommendations.ml import als, interactions, lists
 from recommendations.models import RecommendationList
 from tests.factories import UserFactory
 from tests.recommendations.store import PER_GROUP, event, planted_store, train
@@ -162,6 +164,67 @@ def test_new_events_after_training_are_folded_in(store):
     assert {item.product.category_id for item in block.items} == {store.categories[2].pk}
     assert {item.reason_product_id for item in block.items} <= {product.pk for product in audio}
     assert not {item.product.pk for item in block.items} & {product.pk for product in audio}
+
+
+def recorded(monkeypatch, module, name: str) -> list[tuple[tuple, object]]:
+    """(arguments, result) of each call of `module.name`, which runs unchanged."""
+    calls: list[tuple[tuple, object]] = []
+    real = getattr(module, name)
+
+    def recording(*args, **options):
+        result = real(*args, **options)
+        calls.append((args, result))
+        return result
+
+    monkeypatch.setattr(module, name, recording)
+    return calls
+
+
+def learned_matrices(monkeypatch) -> list:
+    """Each matrix an ALS model is fitted to (confidences before alpha), in the order of the fits."""
+    matrices = []
+    real = als.implicit_model
+
+    def recording(*args, **options):
+        model = real(*args, **options)
+        fit = model.fit
+
+        def fit_recorded(matrix, **fit_options):
+            matrices.append(matrix.copy())
+            return fit(matrix, **fit_options)
+
+        model.fit = fit_recorded
+        return model
+
+    monkeypatch.setattr(als, "implicit_model", recording)
+    return matrices
+
+
+@pytest.mark.parametrize("scheme", ["none", "log", "bm25"])
+def test_fold_in_and_publication_use_the_confidences_the_model_learned_from(scheme, settings, monkeypatch):
+    # given: a version trained with `scheme`, recording what ALS learned from and what publishing ranked with
+    settings.ML_DEVICE = "cpu"
+    store = planted_store()
+    learned, published = learned_matrices(monkeypatch), recorded(monkeypatch, lists, "user_top_n")
+    train(store, confidence=scheme)
+    served = selectors.served_version()
+    confidences = learned[-1] * served.model.params.alpha  # the published model's fit: the whole window
+    user = store.users[0]
+    trained_row = confidences[interactions.codes(served.model.user_ids, np.array([user.pk]))[0][0]]
+
+    # when: the user is folded in on their own events, weighted as at the end of training
+    folded = recorded(monkeypatch, lists, "fold_in")
+    monkeypatch.setattr(timezone, "now", lambda: served.publication.trained_until)
+    selectors.folded_in_list(served=served, user=user, history=selectors.shopper_history(user=user))
+
+    # then: publishing ranked with exactly those confidences, and the fold-in had the user's row of them
+    assert served.model.params.confidence == scheme
+    (_model, ranked_with, *_), _ranked = published[-1]
+    assert ranked_with.toarray().tolist() == confidences.toarray().tolist()
+    (_model, rows, weights), ranked = folded[0]
+    assert (rows.tolist(), weights.tolist()) == (trained_row.indices.tolist(), trained_row.data.tolist())
+    expected = lists.fold_in(served.model, trained_row.indices, trained_row.data, k=len(ranked.items), exclude=rows)
+    assert (ranked.items.tolist(), ranked.reasons.tolist()) == (expected.items.tolist(), expected.reasons.tolist())
 
 
 def test_readers_switch_from_the_old_lists_to_the_new_ones_with_the_champion(store, settings):
