@@ -4,13 +4,13 @@ Carts live in the database for customers (one per user) and guests (one per sess
 cart change locks the cart's row, so two requests of one shopper cannot interleave. Stock is
 checked when a line is added or changed but only reserved by `order_place`.
 
-`order_place` is one transaction that locks the cart and then the variants (in id order, the order
-every stock writer uses, so they cannot deadlock), checks and takes the stock, writes the order,
-and charges the card. Trade-off: the gateway is called while the stock rows are locked, so other
-buyers of the same variants wait for one payment round trip (short in practice: authorise and
-capture are two calls). In return nothing can oversell and a failed payment needs no compensating
-writes: rolling back restores stock, cart and orders exactly. A gateway that may take seconds would
-call for reserving stock first and paying after commit instead.
+`order_place` is one transaction that locks the cart, takes the stock (`shop.services.stock_take`
+locks the variants in id order, the order every stock writer uses, so they cannot deadlock), writes
+the order (`orders.services.order_create`) and charges the card. Trade-off: the gateway is called
+while the stock rows are locked, so other buyers of the same variants wait for one payment round
+trip (short in practice: authorise and capture are two calls). In return nothing can oversell and a
+failed payment needs no compensating writes: rolling back restores stock, cart and orders exactly. A
+gateway that may take seconds would call for reserving stock first and paying after commit instead.
 """
 
 import logging
@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from checkout import selectors
@@ -28,13 +27,13 @@ from checkout.models import Cart, CartLine, ShippingMethod
 from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
 from events.services import interaction_record
-from orders.models import Order, OrderEmail, OrderLine, OrderStatusChange
-from orders.services import order_email_queue, order_number_next, order_status_change
+from orders.models import Order, OrderEmail
+from orders.services import order_create, order_email_queue, order_status_change
 from payments.gateways import CardDetails, PaymentError, PaymentNetworkError
 from payments.models import Payment
 from payments.services import payment_authorize, payment_capture, payment_failure_record, payment_void
 from shop.models import MAX_LINE_QUANTITY, Variant
-from shop.services import product_denormalised_refresh
+from shop.services import stock_take
 
 logger = logging.getLogger(__name__)
 
@@ -374,30 +373,13 @@ def _order_write(
     lines = list(cart.lines.filter(saved_for_later=False).select_related("variant__product").order_by("variant_id"))
     if not lines:
         raise ApplicationError("Your cart is empty.", code="cart_empty")
-    variants = {
-        variant.pk: variant
-        for variant in Variant.objects.select_for_update(of=("self",))
-        .select_related("product")
-        .filter(pk__in=[line.variant_id for line in lines])
-        .order_by("pk")
-    }
-    for line in lines:
-        variant = variants[line.variant_id]
-        name = variant.product.name
-        if not (variant.is_active and variant.product.is_active):
-            raise ApplicationError(
-                f"Sorry, {name} is no longer available; please remove it from your cart.",
-                code="unavailable",
-                details={"line": line.pk},
-            )
-        if variant.stock_quantity <= 0:
-            raise ApplicationError(f"Sorry, {name} just sold out.", code="sold_out", details={"line": line.pk})
-        if variant.stock_quantity < line.quantity:
-            raise ApplicationError(
-                f"Sorry, only {variant.stock_quantity} of {name} left; please lower the quantity.",
-                code="insufficient_stock",
-                details={"line": line.pk, "available": variant.stock_quantity},
-            )
+    try:  # a refusal rolls the transaction back, so a price or shipping refusal below undoes the take
+        variants = stock_take(quantities={line.variant_id: line.quantity for line in lines})
+    except ApplicationError as exc:  # the same refusal, naming the cart line instead of the variant
+        details = dict(exc.details)
+        variant_id = details.pop("variant", None)
+        line_id = next((line.pk for line in lines if line.variant_id == variant_id), None)
+        raise ApplicationError(exc.message, code=exc.code, details={"line": line_id, **details}) from exc
     changes = [(line, variants[line.variant_id].price) for line in lines]
     changes = [(line, price) for line, price in changes if price != line.price_when_added]
     if changes:
@@ -409,14 +391,10 @@ def _order_write(
     line_totals = [variants[line.variant_id].price * line.quantity for line in lines]
     totals = selectors.checkout_totals(line_totals=line_totals, method=method, tax=selectors.tax_configuration_get())
 
-    for line in lines:
-        Variant.objects.filter(pk=line.variant_id).update(stock_quantity=F("stock_quantity") - line.quantity)
-    order = Order.objects.create(
-        number=order_number_next(),
-        user=user if user is not None and user.is_authenticated else None,
+    order = order_create(
+        user=user,
         email=email,
-        status=Order.Status.PENDING_PAYMENT,
-        currency=settings.SHOP_CURRENCY,
+        lines=[(variants[line.variant_id], line.quantity) for line in lines],
         subtotal=totals.subtotal,
         shipping=totals.shipping,
         tax=totals.tax,
@@ -427,34 +405,14 @@ def _order_write(
         shipping_address=shipping_address,
         billing_address=billing_address,
         idempotency_key=idempotency_key,
-        created_at=timezone.now(),
-    )
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            variant_id=line.variant_id,
-            product_name=variants[line.variant_id].product.name,
-            variant_name=variants[line.variant_id].name,
-            sku=variants[line.variant_id].sku,
-            quantity=line.quantity,
-            unit_price=variants[line.variant_id].price,
-            line_total=line_total,
-        )
-        for line, line_total in zip(lines, line_totals, strict=True)
     )
     changed_by = order.user
-    OrderStatusChange.objects.create(
-        order=order, from_status="", to_status=Order.Status.PENDING_PAYMENT, changed_by=changed_by, note="Order placed"
-    )
     _order_pay(order=order, card=card)
     order = order_status_change(
         order=order, to_status=Order.Status.PAID, changed_by=changed_by, note="Payment captured"
     )
 
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-    sold_out = {line.variant.product_id for line in lines if variants[line.variant_id].stock_quantity == line.quantity}
-    if sold_out:  # the product may have left stock: listings filter and facet on its in_stock column
-        product_denormalised_refresh(product_ids=sold_out)
     purchases = [(variants[line.variant_id], line.quantity) for line in lines]
     session_key = cart.session_key or ""
     transaction.on_commit(

@@ -1,4 +1,6 @@
-"""The order workflow: numbers, status transitions with history, cancel, ship, deliver and refunds.
+"""The order workflow: numbers, creation, status transitions with history, cancel, ship, deliver
+and refunds. Checkout's `order_place` writes its orders with `order_create`; stock goes back
+through `shop.services.stock_return`.
 
 Every write locks the order row first (`select_for_update`) and checks the transition against the
 locked row, so two staff members (or a customer and staff) acting at once cannot both succeed.
@@ -24,7 +26,7 @@ from orders.models import ZERO, Order, OrderEmail, OrderLine, OrderStatusChange
 from payments.models import Payment
 from payments.services import payment_refund
 from shop.models import Variant
-from shop.services import product_denormalised_refresh
+from shop.services import stock_return
 
 Status = Order.Status
 CENT = Decimal("0.01")
@@ -87,6 +89,68 @@ def order_number_next() -> str:
     return f"SF-{timezone.localdate().year}-{value:06d}"
 
 
+@transaction.atomic
+def order_create(
+    *,
+    user,
+    email: str,
+    lines: list[tuple[Variant, int]],
+    subtotal: Decimal,
+    shipping: Decimal,
+    tax: Decimal,
+    total: Decimal,
+    tax_rate: Decimal,
+    prices_include_tax: bool,
+    shipping_method: str,
+    shipping_address: dict,
+    billing_address: dict,
+    idempotency_key: str | None = None,
+) -> Order:
+    """Write a new order awaiting payment, with its (variant, quantity) lines and its first history
+    entry ("Order placed"); returns it.
+
+    Names, SKU and unit prices are frozen from the variants given, each line costing price x
+    quantity; the amounts are the caller's (checkout computes shipping and tax). Takes no stock and
+    sends nothing: the caller takes the stock (`shop.services.stock_take`) in the same transaction.
+    """
+    user = _user_or_none(user)
+    order = Order.objects.create(
+        number=order_number_next(),
+        user=user,
+        email=email,
+        status=Status.PENDING_PAYMENT,
+        currency=settings.SHOP_CURRENCY,
+        subtotal=subtotal,
+        shipping=shipping,
+        tax=tax,
+        total=total,
+        tax_rate=tax_rate,
+        prices_include_tax=prices_include_tax,
+        shipping_method=shipping_method,
+        shipping_address=shipping_address,
+        billing_address=billing_address,
+        idempotency_key=idempotency_key,
+        created_at=timezone.now(),
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant_id=variant.pk,
+            product_name=variant.product.name,
+            variant_name=variant.name,
+            sku=variant.sku,
+            quantity=quantity,
+            unit_price=variant.price,
+            line_total=variant.price * quantity,
+        )
+        for variant, quantity in lines
+    )
+    OrderStatusChange.objects.create(
+        order=order, from_status="", to_status=Status.PENDING_PAYMENT, changed_by=user, note="Order placed"
+    )
+    return order
+
+
 def order_is_cancellable(*, order: Order) -> bool:
     """Whether the order can still be cancelled (not shipped, not already closed)."""
     return order.status in CANCELLABLE
@@ -115,7 +179,11 @@ def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
         if by is not None and not by.is_staff and locked.user_id != by.pk:
             raise NotFoundError("No such order.", code="order_not_found")
         _status_set(order=locked, to_status=Status.CANCELLED, changed_by=by, note=reason)
-        _stock_return(units=[(line.variant_id, line.quantity - line.refunded_quantity) for line in locked.lines.all()])
+        stock_return(
+            quantities=_stock_units(
+                units=[(line.variant_id, line.quantity - line.refunded_quantity) for line in locked.lines.all()]
+            )
+        )
         amount = _payments_refund(
             order=locked,
             amount=locked.total - locked.refunded_total,
@@ -186,7 +254,11 @@ def order_refund(
             if quantity:
                 OrderLine.objects.filter(pk=pk).update(refunded_quantity=F("refunded_quantity") + quantity)
         if restock:
-            _stock_return(units=[(order_lines[pk].variant_id, quantity) for pk, quantity in quantities.items()])
+            stock_return(
+                quantities=_stock_units(
+                    units=[(order_lines[pk].variant_id, quantity) for pk, quantity in quantities.items()]
+                )
+            )
         _payments_refund(order=locked, amount=amount, reason=reason or "Refund", by=by)
         locked.refunded_total += amount
         locked.save(update_fields=["refunded_total", "updated_at"])
@@ -252,21 +324,14 @@ def _lines_amount(*, order: Order, order_lines: dict[int, OrderLine], quantities
     return goods
 
 
-def _stock_return(*, units: list[tuple[int | None, int]]) -> None:
-    """Put (variant id, quantity) units back in stock; lines whose variant was deleted are skipped.
-
-    Rows are updated in id order, the order in which checkout locks them, so the two cannot deadlock.
-    """
+def _stock_units(*, units: list[tuple[int | None, int]]) -> dict[int, int]:
+    """(variant id, quantity) units summed per variant for `stock_return`; lines whose variant was
+    deleted, and nothing left to return, are skipped."""
     quantities: Counter[int] = Counter()
     for variant_id, quantity in units:
         if variant_id is not None and quantity > 0:
             quantities[variant_id] += quantity
-    for variant_id in sorted(quantities):
-        Variant.objects.filter(pk=variant_id).update(stock_quantity=F("stock_quantity") + quantities[variant_id])
-    if quantities:
-        product_denormalised_refresh(
-            product_ids=Variant.objects.filter(pk__in=quantities).values_list("product_id", flat=True).distinct()
-        )
+    return dict(quantities)
 
 
 def _payments_refund(*, order: Order, amount: Decimal, reason: str, by, at_most_captured: bool = False) -> Decimal:

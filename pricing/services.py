@@ -27,7 +27,7 @@ from pricing import selectors
 from pricing.ml import demand, engine, guardrails, optimiser
 from pricing.models import Mode, Objective, PriceChangeAudit, PriceSuggestion, PricingRun
 from shop.models import PriceChange, Variant
-from shop.services import product_denormalised_refresh, variant_price_changes_record
+from shop.services import variant_price_set
 
 logger = logging.getLogger(__name__)
 KIND = "demand"
@@ -228,13 +228,11 @@ def price_suggestion_apply(*, suggestion: PriceSuggestion, approved_by=None) -> 
             code="outside_guardrails",
             details={"suggested_price": [f"Breaks {broken} guardrail rule(s)."]},
         )
-    old_price = variant.price
-    variant.price = suggestion.suggested_price
-    variant.save(update_fields=["price"])
     automatic = approved_by is None
     who = "automatic" if automatic else f"approved by {approved_by.get_username()}"
-    [change] = variant_price_changes_record(
-        changes=[(variant, old_price)],
+    change = variant_price_set(
+        variant=variant,
+        price=suggestion.suggested_price,
         reason=f"Dynamic pricing ({suggestion.model_label}, {who})"[:200],
         changed_by=approved_by,
     )
@@ -254,7 +252,6 @@ def price_suggestion_apply(*, suggestion: PriceSuggestion, approved_by=None) -> 
     suggestion.decided_by = approved_by
     suggestion.decided_at = timezone.now()
     suggestion.save(update_fields=["status", "decided_by", "decided_at"])
-    product_denormalised_refresh(product_ids=[variant.product_id])
     return change
 
 

@@ -1,8 +1,8 @@
 """The back office: Django admin for the catalog, reviews, price history and orders.
 
-The admin classes stay thin. Bulk actions, image uploads and the CSV import call shop.services and
-shop.csv_io (the same functions the commands use), and every save that touches products or variants
-refreshes the denormalised product columns (min_price, in_stock, search_vector).
+The admin classes stay thin: saves, deletes, bulk actions, image uploads and the CSV import call
+shop.services and shop.csv_io (the same functions the commands use), which keep the derived fields
+current (min_price, in_stock, search document, ratings, price history, the search vocabulary).
 """
 
 from django.conf import settings
@@ -183,6 +183,9 @@ class ProductAdmin(admin.ModelAdmin):
     def rating(self, product: Product) -> str:
         return f"{product.rating_avg} ({product.rating_count})" if product.rating_count else "—"
 
+    def save_model(self, request, obj, form, change):
+        services.product_save(product=obj, changed=form.changed_data)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is ProductImage:
             self._save_images(formset)
@@ -313,22 +316,19 @@ class VariantAdmin(admin.ModelAdmin):
         return _money(variant.price)
 
     def save_model(self, request, obj, form, change):
-        old_product_id = form.initial.get("product")
-        super().save_model(request, obj, form, change)
-        if change and "price" in form.changed_data:
-            services.variant_price_changes_record(
-                changes=[(obj, form.initial["price"])], reason="Edited in admin", changed_by=request.user
-            )
-        services.product_denormalised_refresh(product_ids=[obj.product_id, *filter(None, [old_product_id])])
+        services.variant_save(
+            variant=obj,
+            old_price=form.initial["price"] if change and "price" in form.changed_data else None,
+            old_product_id=form.initial.get("product"),
+            reason="Edited in admin",
+            changed_by=request.user,
+        )
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.product_denormalised_refresh(product_ids=[obj.product_id])
+        services.variants_delete(variants=Variant.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        product_ids = list(queryset.values_list("product_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.product_denormalised_refresh(product_ids=product_ids)
+        services.variants_delete(variants=queryset)
 
 
 # --- Catalog structure -------------------------------------------------------------------------
@@ -370,12 +370,13 @@ class CategoryAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        old_path = Category.objects.get(pk=obj.pk).path if change else obj.path
-        super().save_model(request, obj, form, change)
-        if change:
-            services.category_descendant_paths_move(old_path=old_path, new_path=obj.path)
-        if change and "name" in form.changed_data:  # the name is part of its products' search document
-            services.product_denormalised_refresh(product_ids=obj.products.values_list("pk", flat=True))
+        services.category_save(category=obj, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.catalogue_names_delete(rows=Category.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.catalogue_names_delete(rows=queryset)
 
 
 @admin.register(Brand)
@@ -392,9 +393,13 @@ class BrandAdmin(admin.ModelAdmin):
         return brand.product_total
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:  # the name is part of its products' search document
-            services.product_denormalised_refresh(product_ids=obj.products.values_list("pk", flat=True))
+        services.brand_save(brand=obj, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.catalogue_names_delete(rows=Brand.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.catalogue_names_delete(rows=queryset)
 
 
 @admin.register(Attribute)
@@ -438,18 +443,13 @@ class ReviewAdmin(admin.ModelAdmin):
         self.message_user(request, f"Hid {changed} review(s).", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
-        old_product_id = form.initial.get("product")
-        super().save_model(request, obj, form, change)
-        services.product_rating_refresh(product_ids=[obj.product_id, *filter(None, [old_product_id])])
+        services.review_save(review=obj, old_product_id=form.initial.get("product"))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.product_rating_refresh(product_ids=[obj.product_id])
+        services.reviews_delete(reviews=Review.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        product_ids = list(queryset.values_list("product_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.product_rating_refresh(product_ids=product_ids)
+        services.reviews_delete(reviews=queryset)
 
 
 @admin.register(WishlistItem)

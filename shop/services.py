@@ -18,6 +18,7 @@ from events.models import Interaction
 from events.services import interaction_record
 from shop import selectors
 from shop.models import (
+    Brand,
     Category,
     PriceChange,
     Product,
@@ -172,6 +173,8 @@ def product_active_set(*, product_ids: Iterable[int], is_active: bool) -> int:
         .update(is_active=is_active, updated_at=timezone.now())
     )
     product_denormalised_refresh(product_ids=ids)
+    if changed:
+        search_terms_refresh()  # only active products' names are in the vocabulary
     return changed
 
 
@@ -227,6 +230,85 @@ def category_descendant_paths_move(*, old_path: str, new_path: str) -> int:
             [new_path, len(old_path) + 1, old_path.replace("_", r"\_") + "/%"],
         )
         return cursor.rowcount
+
+
+# --- Stock ---------------------------------------------------------------------------------------
+# Orders take and return stock only through these two services, which keep the products' derived
+# in_stock column current. Both touch the variant rows in the one order `_stock_lock_order` defines,
+# ascending id, so two transactions taking or returning stock cannot deadlock.
+
+
+def _stock_lock_order(variant_ids: Iterable[int]) -> list[int]:
+    """The order in which every stock writer locks variant rows: ascending id, each row once."""
+    return sorted(set(variant_ids))
+
+
+@transaction.atomic
+def stock_take(*, quantities: dict[int, int]) -> dict[int, Variant]:
+    """Take `{variant id: units}` out of stock, all or nothing; returns the variants by id, with their
+    products, locked until the caller's transaction ends and `stock_quantity` as left after the take.
+
+    Lock order: one `select_for_update` of the variant rows in ascending id (`_stock_lock_order`).
+    Every variant is checked under the lock, in that order, before anything is written; the first
+    refusal raises ApplicationError with `details["variant"]`: `unavailable` (the variant or its
+    product is withdrawn, or it was deleted), `sold_out` (none left) or `insufficient_stock` (fewer
+    left than asked; `details["available"]`). Products whose variant just ran out get in_stock
+    refreshed (`product_denormalised_refresh`).
+    """
+    if any(not isinstance(units, int) or units < 1 for units in quantities.values()):
+        raise ValueError("stock_take needs at least one unit of each variant")
+    ids = _stock_lock_order(quantities)
+    variants = {
+        variant.pk: variant
+        for variant in Variant.objects.select_for_update(of=("self",))
+        .select_related("product")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    for variant_id in ids:
+        variant = variants.get(variant_id)
+        if variant is None:
+            message = "That product is no longer available."
+            raise ApplicationError(message, code="unavailable", details={"variant": variant_id})
+        name = variant.product.name
+        if not (variant.is_active and variant.product.is_active):
+            raise ApplicationError(
+                f"Sorry, {name} is no longer available; please remove it from your cart.",
+                code="unavailable",
+                details={"variant": variant_id},
+            )
+        if variant.stock_quantity <= 0:
+            raise ApplicationError(f"Sorry, {name} just sold out.", code="sold_out", details={"variant": variant_id})
+        if variant.stock_quantity < quantities[variant_id]:
+            raise ApplicationError(
+                f"Sorry, only {variant.stock_quantity} of {name} left; please lower the quantity.",
+                code="insufficient_stock",
+                details={"variant": variant_id, "available": variant.stock_quantity},
+            )
+    for variant_id in ids:
+        Variant.objects.filter(pk=variant_id).update(stock_quantity=F("stock_quantity") - quantities[variant_id])
+        variants[variant_id].stock_quantity -= quantities[variant_id]
+    sold_out = {variant.product_id for variant in variants.values() if variant.stock_quantity == 0}
+    if sold_out:  # the product may have left stock: listings filter and facet on its in_stock column
+        product_denormalised_refresh(product_ids=sold_out)
+    return variants
+
+
+@transaction.atomic
+def stock_return(*, quantities: dict[int, int]) -> None:
+    """Put `{variant id: units}` back in stock and refresh their products' in_stock; units below 1
+    and ids of deleted variants change nothing.
+
+    Lock order: each row is updated (the UPDATE locks it) in ascending id (`_stock_lock_order`), the
+    order `stock_take` locks them in.
+    """
+    ids = [variant_id for variant_id in _stock_lock_order(quantities) if quantities[variant_id] > 0]
+    for variant_id in ids:
+        Variant.objects.filter(pk=variant_id).update(stock_quantity=F("stock_quantity") + quantities[variant_id])
+    if ids:
+        product_denormalised_refresh(
+            product_ids=Variant.objects.filter(pk__in=ids).values_list("product_id", flat=True).distinct()
+        )
 
 
 # --- Reviews and wishlist -------------------------------------------------------------------------
@@ -393,3 +475,106 @@ DELETED_AUTHOR_NAME = "Former customer"
 def reviews_author_anonymise(*, user) -> int:
     """Show the user's reviews as written by a former customer (their account is being closed)."""
     return Review.objects.filter(user=user).update(author_name=DELETED_AUTHOR_NAME)
+
+
+# --- Catalogue writes from the back office -------------------------------------------------------
+# The admin's forms validate and build the rows; these services save them and keep current what
+# depends on them: a product's min_price, in_stock and search document, its rating, the price
+# history, and the "did you mean" vocabulary (the words of active product, brand and category names).
+
+VOCABULARY_FIELDS = frozenset({"name", "is_active"})  # a product change that alters the vocabulary
+
+
+def product_save(*, product: Product, changed: Iterable[str] = ()) -> Product:
+    """Save a product built by a form (new, or with the `changed` fields) and refresh what depends on it."""
+    created = product._state.adding
+    with transaction.atomic():
+        product.save()
+        product_denormalised_refresh(product_ids=[product.pk])
+        if created or VOCABULARY_FIELDS & set(changed):
+            search_terms_refresh()
+    return product
+
+
+def variant_save(
+    *, variant: Variant, old_price: Decimal | None = None, old_product_id: int | None = None, reason: str, changed_by
+) -> Variant:
+    """Save a variant built by a form. A price that differs from `old_price` joins the price history
+    with `reason`; the product it belongs to (and `old_product_id`, if it moved) is refreshed."""
+    with transaction.atomic():
+        variant.save()
+        if old_price is not None:
+            variant_price_changes_record(changes=[(variant, old_price)], reason=reason, changed_by=changed_by)
+        product_denormalised_refresh(product_ids=[variant.product_id, *filter(None, [old_product_id])])
+    return variant
+
+
+def variant_price_set(*, variant: Variant, price: Decimal, reason: str, changed_by=None) -> PriceChange | None:
+    """Give a variant (locked by the caller) a new price: saved, recorded in the price history with
+    `reason`, its product refreshed. Returns the history row, or None if the price did not change."""
+    old_price, variant.price = variant.price, price
+    variant.save(update_fields=["price"])
+    changes = variant_price_changes_record(changes=[(variant, old_price)], reason=reason, changed_by=changed_by)
+    product_denormalised_refresh(product_ids=[variant.product_id])
+    return changes[0] if changes else None
+
+
+@transaction.atomic
+def variants_delete(*, variants) -> int:
+    """Delete variants (a queryset) and refresh their products; returns how many rows went."""
+    product_ids = list(variants.values_list("product_id", flat=True))
+    deleted, _by_model = variants.delete()
+    product_denormalised_refresh(product_ids=product_ids)
+    return deleted
+
+
+@transaction.atomic
+def category_save(*, category: Category, changed: Iterable[str] = ()) -> Category:
+    """Save a category built by a form: its descendants follow a new path, and a new name reaches its
+    products' search documents and the vocabulary."""
+    created = category._state.adding
+    old_path = category.path if created else Category.objects.values_list("path", flat=True).get(pk=category.pk)
+    category.save()
+    category_descendant_paths_move(old_path=old_path, new_path=category.path)
+    if "name" in changed:
+        product_denormalised_refresh(product_ids=category.products.values_list("pk", flat=True))
+    if created or "name" in changed:
+        search_terms_refresh()
+    return category
+
+
+@transaction.atomic
+def brand_save(*, brand: Brand, changed: Iterable[str] = ()) -> Brand:
+    """Save a brand built by a form; a new name reaches its products' search documents and the vocabulary."""
+    created = brand._state.adding
+    brand.save()
+    if "name" in changed:
+        product_denormalised_refresh(product_ids=brand.products.values_list("pk", flat=True))
+    if created or "name" in changed:
+        search_terms_refresh()
+    return brand
+
+
+@transaction.atomic
+def catalogue_names_delete(*, rows) -> int:
+    """Delete brands or categories (a queryset) and drop their names' words from the vocabulary."""
+    deleted, _by_model = rows.delete()
+    search_terms_refresh()
+    return deleted
+
+
+@transaction.atomic
+def review_save(*, review: Review, old_product_id: int | None = None) -> Review:
+    """Save a review a moderator edited; its product's rating (and the old one's, if it moved) follows."""
+    review.save()
+    product_rating_refresh(product_ids=[review.product_id, *filter(None, [old_product_id])])
+    return review
+
+
+@transaction.atomic
+def reviews_delete(*, reviews) -> int:
+    """Delete reviews (a queryset) and refresh their products' ratings; returns how many rows went."""
+    product_ids = list(reviews.values_list("product_id", flat=True))
+    deleted, _by_model = reviews.delete()
+    product_rating_refresh(product_ids=product_ids)
+    return deleted

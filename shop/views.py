@@ -254,12 +254,9 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         selected = next((v for v in variants if v.stock_quantity > 0), variants[0] if variants else None)
         option_groups, variant_data = _variant_picker(variants)
         distribution = selectors.product_rating_distribution(product=item)
-        review_count = sum(count for _stars, count in distribution)
-        rating_average = (
-            (Decimal(sum(stars * count for stars, count in distribution)) / review_count).quantize(Decimal("0.1"))
-            if review_count
-            else None
-        )
+        # The average and count shop.services keeps on the product (product_rating_refresh).
+        review_count = item.rating_count
+        rating_average = item.rating_avg.quantize(Decimal("0.1")) if review_count else None
         breadcrumbs = selectors.category_breadcrumbs(category=item.category)
         review_options = ReviewListForm(request.GET)
         review_options.is_valid()

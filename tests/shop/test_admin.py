@@ -12,8 +12,22 @@ from django.urls import reverse
 from PIL import Image
 
 from shop.csv_io import CATALOG_CSV_COLUMNS
-from shop.models import Category, PriceChange, Product, ProductAttributeValue, ProductImage, Review, Variant
-from shop.services import product_denormalised_refresh, product_image_add, product_rating_refresh
+from shop.models import (
+    Category,
+    PriceChange,
+    Product,
+    ProductAttributeValue,
+    ProductImage,
+    Review,
+    SearchTerm,
+    Variant,
+)
+from shop.services import (
+    product_denormalised_refresh,
+    product_image_add,
+    product_rating_refresh,
+    search_terms_refresh,
+)
 from tests.factories import (
     AttributeFactory,
     BrandFactory,
@@ -299,6 +313,22 @@ def test_saving_variants_in_the_product_form_refreshes_the_product_and_price_his
     assert list(PriceChange.objects.values_list("old_price", "new_price", "reason", "changed_by__username")) == [
         (Decimal("19.99"), Decimal("15.00"), "Edited in admin", "admin")
     ]
+
+
+def test_a_product_renamed_in_admin_reaches_search_and_the_did_you_mean_vocabulary(admin_client):
+    product = _product(name="Plain Kettle")
+    search_terms_refresh()
+    assert SearchTerm.objects.filter(term="plain").exists()
+    url = reverse("admin:shop_product_change", args=[product.pk])
+    data = _form_data(admin_client.get(url))
+    data["name"] = "Zephyrine Kettle"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert SearchTerm.objects.filter(term="zephyrine").exists()
+    assert not SearchTerm.objects.filter(term="plain").exists()
+    assert list(Product.objects.filter(search_vector="zephyrine").values_list("pk", flat=True)) == [product.pk]
 
 
 def test_variant_compare_at_price_must_be_above_the_price(admin_client):
