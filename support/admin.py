@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils.timezone import localtime
 
 from core.errors import ApplicationError
-from support import selectors, services
+from support import returns, selectors, services
 from support.models import (
     Conversation,
     FaqEntry,
@@ -202,7 +202,7 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Dismiss (nothing to learn)")
     def dismiss(self, request, queryset):
-        updated = queryset.filter(review_status=Message.Review.PENDING).update(review_status=Message.Review.DISMISSED)
+        updated = services.messages_dismiss(message_ids=queryset.values_list("pk", flat=True))
         messages.success(request, f"{updated} message(s) dismissed.")
 
 
@@ -213,3 +213,6 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     list_editable = ["status"]
     search_fields = ["order__number"]
     readonly_fields = ["order", "conversation", "reason", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        returns.return_request_status_set(return_request_id=obj.pk, status=obj.status)

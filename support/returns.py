@@ -21,3 +21,11 @@ def return_request_create(*, order: Order, conversation: Conversation | None, re
         if ReturnRequest.objects.filter(order=locked, status=ReturnRequest.Status.REQUESTED).exists():
             raise ApplicationError(f"A return for order {locked.number} is already open.", code="return_exists")
         return ReturnRequest.objects.create(order=locked, conversation=conversation, reason=pii_mask(reason)[:500])
+
+
+def return_request_status_set(*, return_request_id: int, status: str) -> ReturnRequest:
+    """Staff's decision on a return request (approved or rejected; the refund itself is made in the orders admin)."""
+    if status not in ReturnRequest.Status.values:
+        raise ApplicationError(f"Unknown return status {status!r}.", code="invalid", details={"status": [status]})
+    ReturnRequest.objects.filter(pk=return_request_id).update(status=status)
+    return ReturnRequest.objects.get(pk=return_request_id)

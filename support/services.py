@@ -1,7 +1,8 @@
 """Writes of the support app: handling a chat message, tickets and staff replies, feedback, labelling,
-return requests, the default data, and scheduling the retraining when staff change what the bot knows."""
+the default data, and scheduling the retraining when staff change what the bot knows."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -208,6 +209,12 @@ def message_label(*, message: Message, intent: Intent | None = None, faq: FaqEnt
         message.save(update_fields=["labelled_intent", "labelled_faq", "review_status"])
         support_training_schedule()
     return message
+
+
+def messages_dismiss(*, message_ids: Iterable[int]) -> int:
+    """Staff found nothing to learn from these customer messages: pending ones leave the review queue."""
+    pending = Message.objects.filter(pk__in=sorted(set(message_ids)), review_status=Message.Review.PENDING)
+    return pending.update(review_status=Message.Review.DISMISSED)
 
 
 def support_defaults_seed() -> int:

@@ -3,9 +3,19 @@
 import pytest
 from django.core.cache import cache
 
-from support.models import Conversation, FaqEntry, Intent, IntentExample, Message, Ticket, TicketReply
+from support.models import (
+    Conversation,
+    FaqEntry,
+    Intent,
+    IntentExample,
+    Message,
+    ReturnRequest,
+    Ticket,
+    TicketReply,
+)
 from support.services import RETRAIN_LOCK_KEY
 from tests.factories import UserFactory
+from tests.support.factories import ConversationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +109,40 @@ def test_debounce_sends_one_retraining_per_burst(django_capture_on_commit_callba
 
     assert sent == [{"countdown": 300}]
     assert cache.get(RETRAIN_LOCK_KEY) == 1
+
+
+def test_dismissing_takes_only_pending_messages_out_of_the_review_queue(admin_client):
+    conversation = ConversationFactory()
+    pending = Message.objects.create(
+        conversation=conversation, role=Message.Role.CUSTOMER, text="?", review_status=Message.Review.PENDING
+    )
+    labelled = Message.objects.create(
+        conversation=conversation, role=Message.Role.CUSTOMER, text="hi", review_status=Message.Review.LABELLED
+    )
+
+    response = admin_client.post(
+        "/admin/support/message/", {"action": "dismiss", "_selected_action": [pending.pk, labelled.pk]}
+    )
+
+    assert response.status_code == 302
+    assert dict(Message.objects.values_list("pk", "review_status")) == {
+        pending.pk: Message.Review.DISMISSED,
+        labelled.pk: Message.Review.LABELLED,
+    }
+
+
+def test_staff_approve_a_return_request_from_the_list(admin_client, make_order):
+    request = ReturnRequest.objects.create(order=make_order(), reason="Too small")
+    form = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(request.pk),
+        "form-0-status": ReturnRequest.Status.APPROVED,
+        "_save": "Save",
+    }
+
+    response = admin_client.post("/admin/support/returnrequest/", form)
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.reason) == (ReturnRequest.Status.APPROVED, "Too small")
