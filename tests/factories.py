@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from orders.models import Order, OrderLine
 from shop import models
+from shop.services import product_rating_refresh
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,6 +71,7 @@ class VariantFactory(factory.django.DjangoModelFactory):
 class ReviewFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Review
+        skip_postgeneration_save = True  # the hook below writes through a service, not the instance
 
     product = factory.SubFactory(ProductFactory)
     user = factory.SubFactory(UserFactory)
@@ -78,6 +80,12 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     title = "Great"
     body = "Works exactly as described."
     created_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def rating_refreshed(review, create, extracted, **kwargs):
+        """As shop.services does after every review write: the product's rating average and count follow."""
+        if create:
+            product_rating_refresh(product_ids=[review.product_id])
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
