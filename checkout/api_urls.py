@@ -1,4 +1,4 @@
-"""Routes of the cart and checkout API, mounted at /api/v1/ (before the catalog's catch-all)."""
+"""Routes of the cart and checkout API, mounted at /api/v1/ (before the API's catch-all 404)."""
 
 from django.urls import path
 

@@ -8,8 +8,6 @@ cold-start chain. There is no parameter naming a user, so no one can read anothe
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny
@@ -17,8 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from checkout.selectors import cart_get
-from core.api import THROTTLED_RESPONSE, error_example, error_response
-from recommendations import selectors, services
+from recommendations import api_docs, selectors, services
 from recommendations.serializers import (
     BlockQuerySerializer,
     ForYouQuerySerializer,
@@ -26,45 +23,6 @@ from recommendations.serializers import (
     RecommendationEventSerializer,
 )
 from shop.models import Product, Variant
-
-BLOCK_EXAMPLE = OpenApiExample(
-    "Recommended for a signed-in shopper",
-    response_only=True,
-    value={
-        "block": "for_you",
-        "title": "Recommended for you",
-        "model_version": 12,
-        "personalised": True,
-        "results": [
-            {
-                "id": 4211,
-                "name": "Trail Runner 2",
-                "slug": "trail-runner-2",
-                "url": "/p/trail-runner-2/",
-                "brand": "Northpeak",
-                "category": "Sneakers",
-                "price": "89.00",
-                "image": "/media/products/trail-runner-2-320.webp",
-                "variant_id": 9876,
-                "reason": "Because you viewed Hiking Socks 3-pack",
-                "reason_code": "interacted",
-                "reason_product_id": 1203,
-            }
-        ],
-    },
-)
-BAD_QUERY = error_response(
-    "Invalid `limit`, unknown `category` or malformed `viewed`.",
-    error_example(
-        "Unknown category",
-        code="invalid",
-        message="The request has invalid fields.",
-        details={"category": ["No category has the slug 'shoes-x'."]},
-    ),
-)
-NOT_FOUND = error_response(
-    "No active product has this id.", error_example("Unknown product", code="not_found", message="Not found.")
-)
 
 
 def _owner(request) -> dict:
@@ -106,31 +64,10 @@ def _respond(request, block: selectors.RecommendationBlock) -> Response:
     return Response(RecommendationBlockSerializer(block, context={"variants": variants}).data)
 
 
-def _block_schema(summary: str, description: str, *, query=BlockQuerySerializer, not_found: bool = False):
-    """The OpenAPI description every block endpoint shares."""
-    responses = {200: RecommendationBlockSerializer, 400: BAD_QUERY, 429: THROTTLED_RESPONSE}
-    if not_found:
-        responses[404] = NOT_FOUND
-    return extend_schema(
-        summary=summary,
-        description=description,
-        parameters=[query],
-        responses=responses,
-        examples=[BLOCK_EXAMPLE],
-        tags=["recommendations"],
-    )
-
-
 class ForYouView(APIView):
     permission_classes = [AllowAny]
 
-    @_block_schema(
-        "Recommended for you",
-        "The requester's own recommendations with a reason each. Signed in: learned from their behaviour, "
-        "updated with what they did since the last training. Otherwise: from the products viewed in this "
-        "session, then popular in those categories, then trending. Never another shopper's list.",
-        query=ForYouQuerySerializer,
-    )
+    @api_docs.for_you_get
     def get(self, request):
         params = ForYouQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -148,15 +85,11 @@ class ForYouView(APIView):
 class TrendingView(APIView):
     permission_classes = [AllowAny]
 
-    @_block_schema("Trending now", "Products with the most activity in the last two weeks, recent days counting most.")
+    @api_docs.trending_get
     def get(self, request):
         params = BlockQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         return _cached(request, lambda: selectors.trending_products(**_owner(request), **params.validated_data))
-
-
-def _product_block_schema(summary: str, description: str):
-    return _block_schema(summary, description, not_found=True)
 
 
 def _product_block(request, pk: int, build) -> Response:
@@ -170,10 +103,7 @@ def _product_block(request, pk: int, build) -> Response:
 class SimilarView(APIView):
     permission_classes = [AllowAny]
 
-    @_product_block_schema(
-        "Similar products",
-        "Products that the same shoppers like (or, for a new product, of the same category and brand).",
-    )
+    @api_docs.similar_get
     def get(self, request, pk: int):
         return _product_block(
             request, pk, lambda product, owner, params: selectors.similar_products(product=product, **owner, **params)
@@ -183,10 +113,7 @@ class SimilarView(APIView):
 class BoughtTogetherView(APIView):
     permission_classes = [AllowAny]
 
-    @_product_block_schema(
-        "Frequently bought together",
-        "Products most often in the same basket as this one; each reason names this product.",
-    )
+    @api_docs.bought_together_get
     def get(self, request, pk: int):
         return _product_block(
             request,
@@ -198,11 +125,7 @@ class BoughtTogetherView(APIView):
 class CartView(APIView):
     permission_classes = [AllowAny]
 
-    @_block_schema(
-        "Complete your order",
-        "For the requester's own cart (signed-in customer's, else this session's): products often bought with "
-        "what is in it, then similar ones, then popular ones. An empty or missing cart gets trending products.",
-    )
+    @api_docs.cart_get
     def get(self, request):
         params = BlockQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -225,41 +148,13 @@ class BeaconAuthentication(SessionAuthentication):
         return None
 
 
-class BeaconAuthenticationScheme(OpenApiAuthenticationExtension):
-    """Documents BeaconAuthentication as the session cookie it is."""
-
-    target_class = BeaconAuthentication
-    name = "beaconCookieAuth"
-
-    def get_security_definition(self, auto_schema) -> dict:
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
-
-
 class EventView(APIView):
     """Impressions and clicks from the storefront script. Attributed to the page's signed-in user or session."""
 
     authentication_classes = [BeaconAuthentication, TokenAuthentication]
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        summary="Record impressions or a click of a recommendation block",
-        request=RecommendationEventSerializer,
-        responses={204: None, 400: error_response("Malformed event.")},
-        examples=[
-            OpenApiExample(
-                "Impressions",
-                request_only=True,
-                value={
-                    "kind": "impression",
-                    "block": "similar",
-                    "model_version": 12,
-                    "product_ids": [4211, 77],
-                    "positions": [0, 1],
-                },
-            )
-        ],
-        tags=["recommendations"],
-    )
+    @api_docs.event_post
     def post(self, request):
         event = RecommendationEventSerializer(data=request.data)
         event.is_valid(raise_exception=True)

@@ -7,24 +7,17 @@ by the same `ProductSearchForm` as the pages; here any invalid one is a 400 inst
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import (
-    INVALID_PAGE_EXAMPLE,
-    THROTTLED_RESPONSE,
-    StorefrontPagination,
-    error_example,
-    error_response,
-)
+from core.api import StorefrontPagination
 from events.models import Interaction
-from shop import selectors, services
-from shop.filters import PRICE_BANDS, SORT_CHOICES, ProductSearchForm
+from shop import api_docs, selectors, services
+from shop.api_docs import SLUG_REGEX
+from shop.filters import ProductSearchForm
 from shop.serializers import (
     AutocompleteQuerySerializer,
     AutocompleteResponseSerializer,
@@ -41,97 +34,6 @@ from shop.serializers import (
     WishlistItemSerializer,
 )
 
-# Slugs as Django's SlugField accepts them; any other path segment falls through to `UnknownEndpointView`.
-SLUG_REGEX = r"[-a-zA-Z0-9_]+"
-
-PRODUCT_SLUG = OpenApiParameter(
-    "slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    pattern=f"^{SLUG_REGEX}$",
-    description=(
-        "The product's slug, as in its web page `/p/<slug>/`. Products are looked up by slug only: a slug may "
-        "itself be all digits, so also accepting the numeric `id` here would be ambiguous."
-    ),
-)
-CATEGORY_SLUG = OpenApiParameter(
-    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=f"^{SLUG_REGEX}$", description="The category's slug."
-)
-
-PRODUCT_SEARCH_PARAMETERS = [
-    OpenApiParameter(
-        "q", OpenApiTypes.STR, description="Search text, at most 200 characters; supports quotes, `or` and `-word`."
-    ),
-    OpenApiParameter("search", OpenApiTypes.STR, description="Alias of `q`."),
-    OpenApiParameter("category", OpenApiTypes.STR, description="Category slug; includes its subcategories."),
-    OpenApiParameter(
-        "brand",
-        OpenApiTypes.STR,
-        many=True,
-        explode=True,
-        description="Brand slug; repeat the parameter or separate slugs with commas for any of several (at most 20).",
-    ),
-    OpenApiParameter(
-        "price",
-        OpenApiTypes.STR,
-        enum=[key for key, _label, _low, _high in PRICE_BANDS],
-        description="Price band: " + ", ".join(f"`{key}` {label}" for key, label, _low, _high in PRICE_BANDS) + ".",
-    ),
-    OpenApiParameter("price_min", OpenApiTypes.DECIMAL, description="Lowest price, inclusive."),
-    OpenApiParameter("price_max", OpenApiTypes.DECIMAL, description="Highest price, inclusive; not below `price_min`."),
-    OpenApiParameter("rating", OpenApiTypes.INT, enum=[4, 3, 2, 1], description="Minimum average rating."),
-    OpenApiParameter(
-        "in_stock", OpenApiTypes.BOOL, description="`true` or `1`: only products in stock; `false`, `0` or absent: all."
-    ),
-    OpenApiParameter(
-        "sort",
-        OpenApiTypes.STR,
-        enum=[key for key, _label in SORT_CHOICES],
-        description="Ordering: "
-        + ", ".join(f"`{key}` {label.lower()}" for key, label in SORT_CHOICES)
-        + ". Default: `relevance` when searching, else `popularity`.",
-    ),
-]
-
-_EXAMPLE_CARD = {
-    "id": 42,
-    "slug": "trail-runner-2",
-    "name": "Trail Runner 2",
-    "brand": {"slug": "fleetfoot", "name": "Fleetfoot"},
-    "category": {"slug": "running-shoes", "name": "Running shoes", "path": "sport/running-shoes"},
-    "min_price": "89.90",
-    "currency": "EUR",
-    "in_stock": True,
-    "rating_avg": "4.50",
-    "rating_count": 12,
-    "url": "https://shop.example/p/trail-runner-2/",
-    "compare_at_price": "109.00",
-    "thumbnail": "https://shop.example/media/products/thumbs/42-0-320.jpg",
-}
-_NOT_FOUND_PRODUCT = error_example("Unknown product", code="product_not_found", message="No such product.")
-_NOT_FOUND_REVIEW = error_example("Unknown review", code="review_not_found", message="No such review.")
-_NOT_AUTHENTICATED = error_example(
-    "Not signed in", code="not_authenticated", message="Authentication credentials were not provided."
-)
-_INVALID_REVIEW = error_example(
-    "Bad fields",
-    code="invalid",
-    message="The request has invalid fields.",
-    details={"rating": ["Ensure this value is less than or equal to 5."], "title": ["This field may not be blank."]},
-)
-_EXAMPLE_OWN_REVIEW = {
-    "id": 3,
-    "author_name": "Ana P.",
-    "rating": 5,
-    "title": "Great grip",
-    "body": "Held on wet rocks.",
-    "created_at": "2026-05-01T09:30:00+01:00",
-    "helpful_count": 0,
-    "product": "trail-runner-2",
-    "status": "published",
-    "updated_at": None,
-}
-
 
 class CategoryViewSet(viewsets.ViewSet):
     """The category tree. Not paginated: clients need the whole tree to show navigation."""
@@ -139,71 +41,12 @@ class CategoryViewSet(viewsets.ViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
-    @extend_schema(
-        summary="List the category tree",
-        description="Every category, depth first (a parent right before its subcategories), with product counts.",
-        responses={200: CategorySerializer(many=True), 429: THROTTLED_RESPONSE},
-        examples=[
-            OpenApiExample(
-                "Tree",
-                description="One category of the list.",
-                response_only=True,
-                value={
-                    "id": 7,
-                    "slug": "running-shoes",
-                    "name": "Running shoes",
-                    "path": "sport/running-shoes",
-                    "parent": "sport",
-                    "product_count": 12,
-                    "url": "https://shop.example/c/running-shoes/",
-                },
-            )
-        ],
-    )
+    @api_docs.category_list
     def list(self, request):
         categories = selectors.category_tree()
         return Response(CategorySerializer(categories, many=True, context={"request": request}).data)
 
-    @extend_schema(
-        summary="Get a category",
-        description="A category with its direct subcategories, each with product counts.",
-        parameters=[CATEGORY_SLUG],
-        responses={
-            200: CategoryDetailSerializer,
-            404: error_response(
-                "No category has that slug.",
-                error_example("Unknown category", code="category_not_found", message="No such category."),
-            ),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "Category",
-                response_only=True,
-                value={
-                    "id": 1,
-                    "slug": "sport",
-                    "name": "Sport",
-                    "path": "sport",
-                    "parent": None,
-                    "product_count": 31,
-                    "url": "https://shop.example/c/sport/",
-                    "description": "Gear for every season.",
-                    "children": [
-                        {
-                            "id": 7,
-                            "slug": "running-shoes",
-                            "name": "Running shoes",
-                            "path": "sport/running-shoes",
-                            "parent": "sport",
-                            "product_count": 12,
-                            "url": "https://shop.example/c/running-shoes/",
-                        }
-                    ],
-                },
-            )
-        ],
-    )
+    @api_docs.category_retrieve
     def retrieve(self, request, slug):
         category = selectors.category_detail(slug=slug)
         return Response(CategoryDetailSerializer(category, context={"request": request}).data)
@@ -218,70 +61,7 @@ class ProductViewSet(viewsets.ViewSet):
     lookup_value_regex = SLUG_REGEX
     pagination_class = StorefrontPagination
 
-    @extend_schema(
-        summary="Search and browse products",
-        description=(
-            "The same search as the website: ranked full-text search with typo correction (`query_used`, "
-            "`corrected_from`), filters, facets counted against every other filter, sorting and pagination. "
-            "Any invalid parameter is a 400 naming it; an unknown category or a page past the end is a 404."
-        ),
-        parameters=PRODUCT_SEARCH_PARAMETERS,
-        responses={
-            200: ProductSearchResponseSerializer,
-            400: error_response(
-                "Invalid query parameters.",
-                error_example(
-                    "Bad filters",
-                    code="invalid",
-                    message="The request has invalid fields.",
-                    details={
-                        "price_min": ["Enter a number."],
-                        "sort": ["Select a valid choice. bogus is not one of the available choices."],
-                    },
-                ),
-                INVALID_PAGE_EXAMPLE,
-            ),
-            404: error_response(
-                "Unknown category, or a page past the end.",
-                error_example("Unknown category", code="category_not_found", message="No such category."),
-                error_example(
-                    "Page past the end", code="page_not_found", message="That page does not exist.", details={"page": 9}
-                ),
-            ),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "Search with a typo",
-                response_only=True,
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [_EXAMPLE_CARD],
-                    "facets": {
-                        "category": [{"key": "running-shoes", "label": "Running shoes", "count": 1, "selected": False}],
-                        "brand": [{"key": "fleetfoot", "label": "Fleetfoot", "count": 1, "selected": False}],
-                        "price": [
-                            {"key": "0-25", "label": "Under 25", "count": 0, "selected": False},
-                            {"key": "25-50", "label": "25 to 50", "count": 0, "selected": False},
-                            {"key": "50-100", "label": "50 to 100", "count": 1, "selected": False},
-                            {"key": "100-250", "label": "100 to 250", "count": 0, "selected": False},
-                            {"key": "250-", "label": "250 and over", "count": 0, "selected": False},
-                        ],
-                        "rating": [
-                            {"key": str(n), "label": f"{n} stars & up", "count": 1, "selected": False}
-                            for n in (4, 3, 2, 1)
-                        ],
-                        "in_stock": [{"key": "1", "label": "In stock", "count": 1, "selected": False}],
-                    },
-                    "query_used": "trail runner",
-                    "corrected_from": "trial runer",
-                    "suggestions": [],
-                },
-            )
-        ],
-    )
+    @api_docs.product_list
     def list(self, request):
         form = ProductSearchForm(request.query_params)
         if not form.is_valid():
@@ -302,110 +82,13 @@ class ProductViewSet(viewsets.ViewSet):
         }
         return Response(ProductSearchResponseSerializer(body, context={"request": request}).data)
 
-    @extend_schema(
-        summary="Get a product",
-        description="An active product with its active variants, images, attributes and rating distribution.",
-        parameters=[PRODUCT_SLUG],
-        responses={
-            200: ProductDetailSerializer,
-            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "Product",
-                response_only=True,
-                value={
-                    **{k: v for k, v in _EXAMPLE_CARD.items() if k not in ("compare_at_price", "thumbnail")},
-                    "description": "A light trail shoe with a grippy sole.",
-                    "variants": [
-                        {
-                            "sku": "TR2-42",
-                            "name": "EU 42",
-                            "option_values": {"size": "42"},
-                            "price": "89.90",
-                            "compare_at_price": "109.00",
-                            "stock_status": "low_stock",
-                            "stock_quantity": 3,
-                            "is_active": True,
-                        }
-                    ],
-                    "images": [
-                        {
-                            "url": "https://shop.example/media/products/42/42-0.jpg",
-                            "thumbnail_small": "https://shop.example/media/products/thumbs/42-0-320.jpg",
-                            "thumbnail_medium": "https://shop.example/media/products/thumbs/42-0-640.jpg",
-                            "width": 1200,
-                            "height": 900,
-                            "alt": "Trail Runner 2, side view",
-                        }
-                    ],
-                    "attributes": [
-                        {
-                            "name": "Weight",
-                            "code": "weight",
-                            "type": "number",
-                            "value": 250.0,
-                            "unit": "g",
-                            "display": "250 g",
-                        }
-                    ],
-                    "rating_distribution": [
-                        {"stars": 5, "count": 8},
-                        {"stars": 4, "count": 2},
-                        {"stars": 3, "count": 1},
-                        {"stars": 2, "count": 1},
-                        {"stars": 1, "count": 0},
-                    ],
-                },
-            )
-        ],
-    )
+    @api_docs.product_retrieve
     def retrieve(self, request, slug):
         product = selectors.product_detail(slug=slug)
         context = {"request": request, "rating_distribution": selectors.product_rating_distribution(product=product)}
         return Response(ProductDetailSerializer(product, context=context).data)
 
-    @extend_schema(
-        summary="List a product's reviews",
-        description="Published reviews, newest first unless `sort` says otherwise, optionally of one star rating.",
-        parameters=[PRODUCT_SLUG, ReviewListQuerySerializer],
-        responses={
-            200: ReviewSerializer(many=True),
-            400: error_response(
-                "Invalid `page`, `page_size`, `sort` or `rating`.",
-                INVALID_PAGE_EXAMPLE,
-                error_example(
-                    "Bad rating",
-                    code="invalid",
-                    message="The request has invalid fields.",
-                    details={"rating": ["Ensure this value is less than or equal to 5."]},
-                ),
-            ),
-            404: error_response(
-                "No active product has that slug, or the page is past the end.",
-                _NOT_FOUND_PRODUCT,
-                error_example("Page past the end", code="not_found", message="Invalid page."),
-            ),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "Review",
-                description="One review of the page.",
-                response_only=True,
-                value={
-                    "id": 3,
-                    "author_name": "Ana",
-                    "rating": 5,
-                    "title": "Great grip",
-                    "body": "Held on wet rocks.",
-                    "created_at": "2026-05-01T09:30:00+01:00",
-                    "helpful_count": 4,
-                },
-            )
-        ],
-    )
+    @api_docs.product_reviews
     @action(detail=True, methods=["get"])
     def reviews(self, request, slug):
         params = ReviewListQuerySerializer(data=request.query_params)
@@ -416,47 +99,7 @@ class ProductViewSet(viewsets.ViewSet):
         page = paginator.paginate_queryset(reviews, request, view=self)
         return paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
 
-    @extend_schema(
-        summary="Review a product you bought",
-        description=(
-            "Verified buyers only: the customer must have bought one of the product's variants in an order that is "
-            "paid, shipped, delivered or partially refunded. One review per customer and product (edit it with "
-            "`PATCH /api/v1/reviews/{id}/`). Published at once; the product's `rating_avg` and `rating_count` "
-            "follow. Text is stored and returned as typed: it is plain text, so clients must escape it for HTML."
-        ),
-        parameters=[PRODUCT_SLUG],
-        request=ReviewWriteSerializer,
-        responses={
-            201: OwnReviewSerializer,
-            400: error_response(
-                "Invalid fields, or the customer already reviewed this product.",
-                _INVALID_REVIEW,
-                error_example(
-                    "Already reviewed",
-                    code="already_reviewed",
-                    message="You have already reviewed this product; edit your review instead.",
-                ),
-            ),
-            403: error_response(
-                "Not a verified buyer of the product.",
-                error_example(
-                    "Not a verified buyer",
-                    code="not_verified_buyer",
-                    message="Only customers who bought this product can review it.",
-                ),
-            ),
-            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "New review",
-                request_only=True,
-                value={"rating": 5, "title": "Great grip", "body": "Held on wet rocks."},
-            ),
-            OpenApiExample("Published review", response_only=True, status_codes=["201"], value=_EXAMPLE_OWN_REVIEW),
-        ],
-    )
+    @api_docs.product_review_create
     @reviews.mapping.post
     def review_create(self, request, slug):
         data = ReviewWriteSerializer(data=request.data)
@@ -468,11 +111,6 @@ class ProductViewSet(viewsets.ViewSet):
         return Response(OwnReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-REVIEW_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The review's id, as in its `id` field."
-)
-
-
 class ReviewViewSet(viewsets.ViewSet):
     """Customers' own reviews: edit one, or vote someone else's review helpful."""
 
@@ -480,30 +118,7 @@ class ReviewViewSet(viewsets.ViewSet):
     # At most 18 digits so that every id fits PostgreSQL's bigint; anything else is the API's JSON 404.
     lookup_value_regex = "[0-9]{1,18}"
 
-    @extend_schema(
-        summary="Edit your review",
-        description=(
-            "Only its author can edit a review; anyone else's review answers 404 as if it did not exist. Give any "
-            "of `rating`, `title` and `body`. The moderation status stays as it is."
-        ),
-        parameters=[REVIEW_ID],
-        request=ReviewWriteSerializer(partial=True),
-        responses={
-            200: OwnReviewSerializer,
-            400: error_response("Invalid or unknown fields.", _INVALID_REVIEW),
-            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
-            404: error_response("No review of yours has that id.", _NOT_FOUND_REVIEW),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample("Change the rating", request_only=True, value={"rating": 4}),
-            OpenApiExample(
-                "Edited review",
-                response_only=True,
-                value={**_EXAMPLE_OWN_REVIEW, "rating": 4, "updated_at": "2026-05-03T18:00:00+01:00"},
-            ),
-        ],
-    )
+    @api_docs.review_partial_update
     def partial_update(self, request, pk):
         data = ReviewWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -511,46 +126,12 @@ class ReviewViewSet(viewsets.ViewSet):
         review = services.review_update(review=review, user=request.user, **data.validated_data)
         return Response(OwnReviewSerializer(review).data)
 
-    @extend_schema(
-        summary="Vote a review helpful",
-        description=(
-            "Counts the signed-in customer's vote once: voting again changes nothing and answers the same. Not on "
-            "one's own review. Hidden or pending reviews answer 404."
-        ),
-        parameters=[REVIEW_ID],
-        request=None,
-        responses={
-            200: ReviewHelpfulSerializer,
-            400: error_response(
-                "The review is the customer's own.",
-                error_example("Own review", code="own_review", message="You cannot vote on your own review."),
-            ),
-            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
-            404: error_response("No published review has that id.", _NOT_FOUND_REVIEW),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[OpenApiExample("Counted", response_only=True, value={"id": 3, "helpful_count": 5})],
-    )
+    @api_docs.review_helpful
     @action(detail=True, methods=["post"])
     def helpful(self, request, pk):
         review = selectors.review_get_published(review_id=int(pk))
         review = services.review_vote_helpful(review=review, user=request.user)
         return Response(ReviewHelpfulSerializer(review).data)
-
-
-_EXAMPLE_WISHLIST_ITEM = {
-    **_EXAMPLE_CARD,
-    "in_stock": True,
-    "added_at": "2026-04-20T10:15:00+01:00",
-    "back_in_stock": True,
-}
-WISHLIST_PRODUCT_SLUG = OpenApiParameter(
-    "product_slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    pattern=f"^{SLUG_REGEX}$",
-    description="Slug of the wishlisted product.",
-)
 
 
 class WishlistViewSet(viewsets.ViewSet):
@@ -561,28 +142,7 @@ class WishlistViewSet(viewsets.ViewSet):
     lookup_value_regex = SLUG_REGEX
     pagination_class = StorefrontPagination
 
-    @extend_schema(
-        summary="List your wishlist",
-        description=(
-            "Wishlisted active products, most recently added first, as product cards with `added_at` and "
-            "`back_in_stock`: the product was out of stock when it was added and is in stock now."
-        ),
-        responses={
-            200: WishlistItemSerializer(many=True),
-            400: error_response("Invalid `page` or `page_size`.", INVALID_PAGE_EXAMPLE),
-            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
-            404: error_response(
-                "The page is past the end.",
-                error_example("Page past the end", code="not_found", message="Invalid page."),
-            ),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "Wishlist item", description="One item of the page.", response_only=True, value=_EXAMPLE_WISHLIST_ITEM
-            )
-        ],
-    )
+    @api_docs.wishlist_list
     def list(self, request):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.wishlist_for_user(user=request.user), request, view=self)
@@ -590,32 +150,7 @@ class WishlistViewSet(viewsets.ViewSet):
             WishlistItemSerializer(page, many=True, context={"request": request}).data
         )
 
-    @extend_schema(
-        summary="Add a product to your wishlist",
-        description="Idempotent: 201 when the product was added, 200 when it already was on the wishlist.",
-        request=WishlistAddSerializer,
-        responses={
-            200: WishlistItemSerializer,
-            201: WishlistItemSerializer,
-            400: error_response(
-                "Invalid or unknown fields.",
-                error_example(
-                    "Missing product",
-                    code="invalid",
-                    message="The request has invalid fields.",
-                    details={"product": ["This field is required."]},
-                ),
-            ),
-            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
-            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample("Add", request_only=True, value={"product": "trail-runner-2"}),
-            OpenApiExample("Added", response_only=True, status_codes=["201"], value=_EXAMPLE_WISHLIST_ITEM),
-            OpenApiExample("Already there", response_only=True, status_codes=["200"], value=_EXAMPLE_WISHLIST_ITEM),
-        ],
-    )
+    @api_docs.wishlist_create
     def create(self, request):
         data = WishlistAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -627,64 +162,16 @@ class WishlistViewSet(viewsets.ViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(
-        summary="Remove a product from your wishlist",
-        description="Idempotent: 204 whether or not the product was on the wishlist.",
-        parameters=[WISHLIST_PRODUCT_SLUG],
-        responses={
-            204: None,
-            401: error_response("Not signed in.", _NOT_AUTHENTICATED),
-            404: error_response("No active product has that slug.", _NOT_FOUND_PRODUCT),
-            429: THROTTLED_RESPONSE,
-        },
-    )
+    @api_docs.wishlist_destroy
     def destroy(self, request, product_slug):
         services.wishlist_remove(user=request.user, product=selectors.product_get(slug=product_slug))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AutocompleteView(APIView):
-    @extend_schema(
-        summary="Suggest searches as the shopper types",
-        description="Matching categories and brands, then products. Fewer than 2 characters give no suggestions.",
-        parameters=[AutocompleteQuerySerializer],
-        responses={
-            200: AutocompleteResponseSerializer,
-            400: error_response(
-                "`q` missing or longer than 100 characters.",
-                error_example(
-                    "Missing q",
-                    code="invalid",
-                    message="The request has invalid fields.",
-                    details={"q": ["This field is required."]},
-                ),
-            ),
-            429: THROTTLED_RESPONSE,
-        },
-        examples=[
-            OpenApiExample(
-                "Suggestions for 'run'",
-                response_only=True,
-                value={
-                    "results": [
-                        {"type": "category", "label": "Running shoes", "url": "https://shop.example/c/running-shoes/"},
-                        {"type": "product", "label": "Trail Runner 2", "url": "https://shop.example/p/trail-runner-2/"},
-                    ]
-                },
-            )
-        ],
-    )
+    @api_docs.autocomplete_get
     def get(self, request):
         params = AutocompleteQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         suggestions = selectors.search_autocomplete(prefix=params.validated_data["q"])
         return Response(AutocompleteResponseSerializer({"results": suggestions}, context={"request": request}).data)
-
-
-@extend_schema(exclude=True)
-class UnknownEndpointView(APIView):
-    """Any other path under the API: a 404 in the API's error shape instead of the website's HTML page."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        raise exceptions.NotFound("No such endpoint.")

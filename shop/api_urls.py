@@ -1,6 +1,6 @@
 """Routes of the catalog API, mounted at /api/v1/."""
 
-from django.urls import path, re_path
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from shop import api
@@ -14,6 +14,4 @@ router.register("wishlist", api.WishlistViewSet, basename="wishlist")
 urlpatterns = [
     *router.urls,
     path("search/autocomplete/", api.AutocompleteView.as_view(), name="search-autocomplete"),
-    # Last: every other path answers with a JSON 404 in the API's error shape.
-    re_path(r"^.*/$", api.UnknownEndpointView.as_view(), name="unknown-endpoint"),
 ]

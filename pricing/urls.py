@@ -1,3 +1,0 @@
-"""Pricing page routes."""
-
-urlpatterns = []

@@ -1,3 +1,0 @@
-"""Sentiment page routes."""
-
-urlpatterns = []

@@ -1,3 +1,0 @@
-"""Support page routes."""
-
-urlpatterns = []
