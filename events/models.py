@@ -23,7 +23,6 @@ class Interaction(models.Model):
         PURCHASE = "purchase", "Purchase"
         WISHLIST_ADD = "wishlist_add", "Wishlist add"
         REVIEW = "review", "Review"
-        REC_CLICK = "rec_click", "Recommendation click"
 
     class Source(models.TextChoices):
         WEB = "web", "Website"

@@ -168,7 +168,7 @@ def test_recording_from_an_api_request_takes_api_source_and_allows_overrides():
 
     # when
     interaction_record_from_request(
-        request=request, kind=Interaction.Kind.REC_CLICK, product=product, session_key="from-the-app"
+        request=request, kind=Interaction.Kind.VIEW, product=product, session_key="from-the-app"
     )
     interactions_flush()
 

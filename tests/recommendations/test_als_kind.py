@@ -40,7 +40,6 @@ def test_extract_reads_signed_in_users_weighted_kinds_of_the_window_and_splits_o
             interaction("add_to_cart", ann, lamp, days_ago=1),
             interaction("view", None, mug, days_ago=2),  # anonymous: no user to learn
             interaction("search", ann, days_ago=1),  # not an interaction with a product
-            interaction("rec_click", ann, mug, days_ago=1),  # not a preference signal
             interaction("view", bob, mug, days_ago=400),  # outside the 365-day window
         ]
     )

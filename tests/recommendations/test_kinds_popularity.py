@@ -31,7 +31,6 @@ def test_extract_reads_the_weighted_kinds_of_the_window_and_splits_off_the_holdo
             interaction("purchase", variant=lamp_variant, days_ago=2),  # variant only: counted for its product
             interaction("add_to_cart", mug, days_ago=1),
             interaction("search", days_ago=1),  # not a popularity signal
-            interaction("rec_click", mug, days_ago=1),  # not a popularity signal
             interaction("view", lamp, days_ago=200),  # outside the 180-day window
         ]
     )

@@ -1,5 +1,5 @@
-# Nothing recorded or read `rec_impression`: recommendation impressions are kept in
-# recommendations.RecommendationEvent. A choices change only; the column and its rows stay as they are.
+# Nothing recorded or read `rec_impression` or `rec_click`: recommendation impressions and clicks are
+# kept in recommendations.RecommendationEvent. A choices change only; the column and its rows stay as they are.
 
 from django.db import migrations, models
 
@@ -22,7 +22,6 @@ class Migration(migrations.Migration):
                     ("purchase", "Purchase"),
                     ("wishlist_add", "Wishlist add"),
                     ("review", "Review"),
-                    ("rec_click", "Recommendation click"),
                 ],
                 max_length=20,
             ),
