@@ -8,11 +8,19 @@ subclasses `ModelKind` and calls `register(...)` in its `AppConfig.ready()`. The
     model = kind.fit(data=data.train, ...)                     # stage "fit"
     final = kind.fit(data=data.full, ...) if data.full is not None else model
     metrics = kind.evaluate(model=model, data=data)            # stage "evaluate" (held-out split)
-    kind.save(model=final, directory=...)                      # stage "publish" (native formats only)
+    kind.save(model=final, directory=...)                      # stage "publish": the artifact (native formats only)
+    # the version row now records the artifact (path, checksum), metrics, params, data window; still `training`
+    kind.publish(version=version)                              # stage "publish": what is served next to the model
+    # then ONE transaction: version `ready`, quality gate, champion alias switched if it passed
 
 and serves it with `kind.load(directory=...)`, or `kind.baseline()` when no trained model can be
 loaded. `fit`, `evaluate`, `save`, `load` and `baseline` should call pure functions of the app's
-`ml/` package (arrays in, arrays and metrics out).
+`ml/` package (arrays in, arrays and metrics out). `publish` is the Django layer again (it may
+write the app's own tables); it does nothing unless a kind overrides it.
+
+`save` only writes files; `publish` gets the `ml.ModelVersion` row and nothing else from the
+run, so what it needs comes from the row (its id, params, data window), its artifact
+(`ml.loader.model_version_load(version=...)`, checksum verified) or the database.
 """
 
 import math
@@ -21,9 +29,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from core.errors import ApplicationError
+
+if TYPE_CHECKING:  # for the annotation only: the contract needs no Django model at import time
+    from ml.models import ModelVersion
 
 # `progress(fraction, message=None)`: fraction of the current stage done, 0.0 to 1.0. Kinds call it
 # during long fits (at least every few minutes: a silent run is taken for a lost worker).
@@ -77,6 +88,23 @@ class ModelKind(ABC):
     @abstractmethod
     def save(self, *, model: Any, directory: Path) -> None:
         """Write the model into an existing empty folder, in native formats (never pickle)."""
+
+    def publish(self, *, version: "ModelVersion") -> None:  # noqa: B027 (an optional step: empty by default)
+        """Write what must be served with a trained version (e.g. precomputed lists); by default nothing.
+
+        When: once per training run that got this far, in the publish stage, right after `save`.
+        The version row then exists with its artifact recorded (`artifact_path`, `artifact_sha256`),
+        its metrics, params and data window, and is still `training`; the release transaction
+        (version `ready`, quality gate, champion alias) follows. So what publish writes is complete
+        before any reader can be pointed at the version, and stays for a version the gate rejects
+        (a later promote or rollback serves it as it is). Promote, rollback and archive do not call it.
+
+        Failure: an exception fails the run and the version like any stage's (the artifact is
+        discarded, the champion untouched); publish should write atomically so that a failure
+        leaves nothing half-written. Idempotency: a Celery retry of the run (after a transient
+        database error) calls it again with the same version row, so it must replace what an
+        earlier call wrote for that version.
+        """
 
     @abstractmethod
     def load(self, *, directory: Path) -> Any:

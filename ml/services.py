@@ -6,12 +6,16 @@ percent, timings, log lines), so the admin and the API can show live progress:
     extract   the kind reads its training data (ml.kinds.ModelKind.extract)
     fit       on the device chosen by ml.device.select_device
     evaluate  on the held-out split, with the kind's main metric
-    publish   artifact written atomically (ml.artifacts), then ONE transaction: version `ready`,
-              quality gate, and the champion alias switched if the candidate passed
+    publish   artifact written atomically (ml.artifacts) and recorded on the version (still
+              `training`), the kind's `publish(version=...)` (what is served next to the model,
+              e.g. recommendation lists), then ONE transaction: version `ready`, quality gate,
+              and the champion alias switched if the candidate passed
 
 Failure rules:
 - Any exception of the kind or the platform marks the run and its version failed with the
-  error; the champion is only ever switched in the publish transaction, so it stays untouched.
+  error (and discards its artifact); the champion is only ever switched in the publish
+  transaction, so it stays untouched. That includes the kind's `publish`: a version whose
+  publication failed is never `ready`, so it can be neither released nor promoted.
 - Transient database errors (connection lost, server restarting) propagate without marking
   anything, so the Celery task can retry; the retry resumes the same run and reuses its version
   row (one version per run, enforced by a unique constraint), so retries never duplicate versions.
@@ -216,6 +220,8 @@ def training_run_execute(
                 version_number=version.number,
                 save=lambda folder: kind.save(model=final, directory=folder),
             )
+            version = _model_version_artifact_record(run=run, version=version, metrics=metrics, artifact=artifact)
+            kind.publish(version=version)
         _model_version_release(
             run=run,
             version=version,
@@ -278,7 +284,18 @@ def training_run_fail(*, run_id: int, error: str, details: str = "") -> None:
         if version is not None and version.status == ModelVersion.Status.TRAINING:
             version.status = ModelVersion.Status.FAILED
             version.status_reason = error
-            version.save(update_fields=["status", "status_reason", "updated_at"])
+            # The artifact is discarded below: a failed version records none.
+            version.artifact_path, version.artifact_sha256, version.artifact_bytes = "", "", None
+            version.save(
+                update_fields=[
+                    "status",
+                    "status_reason",
+                    "artifact_path",
+                    "artifact_sha256",
+                    "artifact_bytes",
+                    "updated_at",
+                ]
+            )
     if version is not None and version.status == ModelVersion.Status.FAILED:
         artifact_discard(kind=run.registered_model.name, version_number=version.number)
 
@@ -397,6 +414,34 @@ def _model_version_open(
         return ModelVersion.objects.create(registered_model=registered, number=number, run=run, **fields)
 
 
+def _model_version_artifact_record(
+    *, run: TrainingRun, version: ModelVersion, metrics: dict[str, float], artifact: Artifact
+) -> ModelVersion:
+    """Record the written artifact and the metrics on the version, still `training`: what the kind's
+    `publish` reads. Refused (run_abandoned) when the run is no longer running, so a run reaped as
+    lost publishes nothing."""
+    with transaction.atomic():
+        _run_still_running(run)
+        ModelVersion.objects.filter(pk=version.pk, status=ModelVersion.Status.TRAINING).update(
+            metrics=metrics,
+            artifact_path=artifact.path,
+            artifact_sha256=artifact.sha256,
+            artifact_bytes=artifact.size,
+            updated_at=timezone.now(),
+        )
+    return ModelVersion.objects.select_related("registered_model").get(pk=version.pk)
+
+
+def _run_still_running(run: TrainingRun) -> None:
+    """Lock the run's row; run_abandoned when it is no longer running (e.g. reaped as lost during a long silent fit)."""
+    current = TrainingRun.objects.select_for_update().get(pk=run.pk)
+    if current.status != TrainingRun.Status.RUNNING:
+        raise ApplicationError(
+            f"Run {run.pk} was marked {current.status} while it trained; its result is discarded.",
+            code="run_abandoned",
+        )
+
+
 def _model_version_release(
     *,
     run: TrainingRun,
@@ -409,12 +454,7 @@ def _model_version_release(
     """One transaction: version ready, quality gate, champion switched if it passed, run succeeded."""
     with transaction.atomic():
         registered = RegisteredModel.objects.select_for_update().get(pk=run.registered_model_id)
-        current = TrainingRun.objects.select_for_update().get(pk=run.pk)
-        if current.status != TrainingRun.Status.RUNNING:  # e.g. reaped as lost during a long silent fit
-            raise ApplicationError(
-                f"Run {run.pk} was marked {current.status} while it trained; its result is discarded.",
-                code="run_abandoned",
-            )
+        _run_still_running(run)
         champion = champion_version(registered_model=registered)
         accepted, reason = quality_gate(
             main_metric=kind.main_metric,

@@ -1,9 +1,7 @@
 """The model kinds of the recommendations app, plugged into the ML platform (ml.kinds)."""
 
-import re
-import weakref
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -11,9 +9,12 @@ from typing import Any
 import numpy as np
 
 from ml.kinds import ModelKind, Progress, TrainingData
+from ml.loader import model_version_load
+from ml.models import ModelVersion
 from recommendations import selectors
 from recommendations.ml import als, evaluation, interactions, popularity, tuning
 from recommendations.ml.popularity import SECONDS_PER_DAY
+from recommendations.services import publication_write, publications_prune
 
 
 class PopularityKind(ModelKind):
@@ -143,8 +144,7 @@ class AlsKind(ModelKind):
         "refit_iterations": 1,
     }
     top_k = 10
-    search_share = 0.8
-    _fitted_on: dict[int, AlsTrainingSet] = {}  # of the fit stage's progress bar, when the fit searches
+    search_share = 0.8  # of the fit stage's progress bar, when the fit searches
 
     def extract(self, *, params: dict[str, Any], as_of: datetime) -> TrainingData:
         start = as_of - timedelta(days=params["window_days"])
@@ -183,9 +183,6 @@ class AlsKind(ModelKind):
             iterations=min(params["refit_iterations"], engine.iterations) if evaluated is not None else None,
         )
         data.fitted.append(model)
-        if data.tuned_by is not None:  # the model to publish: `save` needs the events it learned from
-            self._fitted_on[id(model)] = data
-            weakref.finalize(model, self._fitted_on.pop, id(model), None)
         return model
 
     def _engine_params(
@@ -238,24 +235,24 @@ class AlsKind(ModelKind):
         return metrics
 
     def save(self, *, model: als.AlsModel, directory: Path) -> None:
-        """Write the artifact, then publish the version's lists (recommendations.services.publication_write).
-
-        The platform saves into `<kind>/.tmp-v<number>-<random>` (ml.artifacts) while the version
-        is training: its number names the version whose lists these are. Both happen before the
-        release transaction, so the champion only ever points at a version with complete lists.
-        """
         als.save(model, directory)
-        training = self._fitted_on.pop(id(model), None)
-        version_id = _training_version_id(directory)
-        if training is None or version_id is None:
-            return  # not a training run of the platform (e.g. a copy of an artifact): nothing to publish
-        from recommendations.services import publication_write, publications_prune
 
+    def publish(self, *, version: ModelVersion) -> None:
+        """Publish the version's lists (recommendations.services.publication_write), then prune old ones.
+
+        Everything comes from the version row: the model from its artifact, the events it was
+        fitted on re-read for its data window (the whole window, as the published model's fit saw
+        them) and weighted with its params. The platform calls this before the release transaction,
+        so the champion only ever points at a version with complete lists.
+        """
+        model = model_version_load(version=version)
         publication_write(
-            version_id=version_id,
+            version_id=version.pk,
             model=model,
-            training=training,
-            trained_until=datetime.fromtimestamp(training.events.end, tz=UTC),
+            events=selectors.user_events(start=version.data_window_start, end=version.data_window_end),
+            kind_weights=version.params["kind_weights"],
+            half_life_days=version.params["half_life_days"],
+            trained_until=version.data_window_end,
         )
         publications_prune()
 
@@ -264,17 +261,3 @@ class AlsKind(ModelKind):
 
     def baseline(self) -> als.AlsModel:
         return als.empty()
-
-
-def _training_version_id(directory: Path) -> int | None:
-    """The id of the `als` version being saved into `directory` (ml.artifacts' temporary folder), if any."""
-    from ml.models import ModelVersion
-
-    match = re.fullmatch(r"\.tmp-v(\d+)-[0-9a-f]+", directory.name)
-    if match is None:
-        return None
-    return (
-        ModelVersion.objects.filter(registered_model__name=AlsKind.name, number=int(match[1]))
-        .values_list("pk", flat=True)
-        .first()
-    )

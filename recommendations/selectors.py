@@ -11,9 +11,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Max,
@@ -154,6 +156,52 @@ def _copy_arrays(data: bytes, types: list[str]) -> list[np.ndarray]:
             raise ValueError("The binary COPY row holds an array that is not one-dimensional and free of NULLs.")
         result.append(values["value"].astype(np.dtype(kind).newbyteorder("=")))
         position += size
+    return result
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every product as columns: ids ascending, category and brand ids, units sold lately, consumable,
+    and whether it can be sold now (active and in stock)."""
+
+    product_ids: np.ndarray
+    category_ids: np.ndarray
+    brand_ids: np.ndarray
+    popularity: np.ndarray
+    consumable: np.ndarray
+    sellable: np.ndarray
+
+
+def catalog_arrays() -> Catalog:
+    """The whole catalog as columns (array_columns: one binary COPY row), for publishing lists."""
+    types = {"product_key": ">i8", "category_key": ">i8", "brand_key": ">i8", "sold_key": ">i8", "sellable_key": "?"}
+    query = (
+        Product.objects.order_by("pk")
+        .annotate(
+            product_key=Cast("pk", BigIntegerField()),
+            category_key=Cast("category_id", BigIntegerField()),
+            brand_key=Cast(Coalesce("brand_id", Value(0)), BigIntegerField()),
+            sold_key=Cast("popularity", BigIntegerField()),
+            sellable_key=ExpressionWrapper(Q(is_active=True, in_stock=True), output_field=BooleanField()),
+        )
+        .values_list(*types)
+    )
+    columns = array_columns(query, types=types)
+    order = np.argsort(columns["product_key"], kind="stable")  # array_agg keeps the rows' order; made sure of here
+    ids, categories, brands, sold, sellable = (columns[name][order] for name in columns)
+    consumable = np.isin(categories, list(consumable_category_ids()))
+    return Catalog(ids, categories, brands, sold, consumable, sellable=sellable)
+
+
+def consumable_category_ids() -> dict[int, float]:
+    """{category id: re-buy days} of the categories RECOMMENDATIONS_CONSUMABLES names, subcategories included."""
+    named = settings.RECOMMENDATIONS_CONSUMABLES
+    result: dict[int, float] = {}
+    for pk, path in Category.objects.values_list("pk", "path"):
+        for slug in reversed(path.split("/")):  # the nearest named ancestor decides
+            if slug in named:
+                result[pk] = float(named[slug])
+                break
     return result
 
 
@@ -557,8 +605,6 @@ def _bought_recently(history: ShopperHistory) -> set[int]:
     """Bought products to leave out: all but consumables whose re-buy days have passed since the purchase."""
     if not history.purchased_at:
         return set()
-    from recommendations.services import consumable_category_ids
-
     rebuy_days = cache.get("recs:consumables")
     if rebuy_days is None:
         rebuy_days = consumable_category_ids()

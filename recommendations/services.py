@@ -1,8 +1,9 @@
 """Writes of the recommendations app: publishing a trained version's lists, recording block feedback.
 
-Publishing runs in the `als` kind's publish stage (recommendations.kinds.AlsKind.save), before the
-registry's release transaction flips the champion: the new version's rows are all in place, in
-one transaction, before any reader can be pointed at them. Readers read the champion's rows only
+Publishing runs in the `als` kind's publish step (recommendations.kinds.AlsKind.publish, called by
+the platform with the version row once its artifact is recorded), before the registry's release
+transaction flips the champion: the new version's rows are all in place, in one transaction,
+before any reader can be pointed at them. Readers read the champion's rows only
 (recommendations.selectors), so the swap is the registry's own atomic alias switch.
 """
 
@@ -16,8 +17,6 @@ import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, Q, Value
-from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
@@ -25,77 +24,44 @@ from ml.models import ModelAlias
 from recommendations.ml import als, interactions, lists
 from recommendations.ml.popularity import SECONDS_PER_DAY
 from recommendations.models import Publication, RecommendationEvent, RecommendationList
-from shop.models import Category, Product
+from recommendations.selectors import Catalog, catalog_arrays, popularity_events
+from shop.models import Category
 
 logger = logging.getLogger(__name__)
 
 KEEP_PUBLICATIONS = 3  # the newest ones stay (a rollback finds its lists), plus the champion's
 
 
-@dataclass(frozen=True)
-class Catalog:
-    """Every product as columns: ids ascending, category and brand ids, units sold lately, consumable,
-    and whether it can be sold now (active and in stock)."""
-
-    product_ids: np.ndarray
-    category_ids: np.ndarray
-    brand_ids: np.ndarray
-    popularity: np.ndarray
-    consumable: np.ndarray
-    sellable: np.ndarray
-
-
-def catalog_arrays() -> Catalog:
-    from recommendations.selectors import array_columns  # selectors import this module in functions too
-
-    types = {"product_key": ">i8", "category_key": ">i8", "brand_key": ">i8", "sold_key": ">i8", "sellable_key": "?"}
-    query = (
-        Product.objects.order_by("pk")
-        .annotate(
-            product_key=Cast("pk", BigIntegerField()),
-            category_key=Cast("category_id", BigIntegerField()),
-            brand_key=Cast(Coalesce("brand_id", Value(0)), BigIntegerField()),
-            sold_key=Cast("popularity", BigIntegerField()),
-            sellable_key=ExpressionWrapper(Q(is_active=True, in_stock=True), output_field=BooleanField()),
-        )
-        .values_list(*types)
-    )
-    columns = array_columns(query, types=types)
-    order = np.argsort(columns["product_key"], kind="stable")  # array_agg keeps the rows' order; made sure of here
-    ids, categories, brands, sold, sellable = (columns[name][order] for name in columns)
-    consumable = np.isin(categories, list(consumable_category_ids()))
-    return Catalog(ids, categories, brands, sold, consumable, sellable=sellable)
-
-
-def consumable_category_ids() -> dict[int, float]:
-    """{category id: re-buy days} of the categories RECOMMENDATIONS_CONSUMABLES names, subcategories included."""
-    named = settings.RECOMMENDATIONS_CONSUMABLES
-    result: dict[int, float] = {}
-    for pk, path in Category.objects.values_list("pk", "path"):
-        for slug in reversed(path.split("/")):  # the nearest named ancestor decides
-            if slug in named:
-                result[pk] = float(named[slug])
-                break
-    return result
-
-
-def publication_write(*, version_id: int, model: als.AlsModel, training, trained_until: datetime) -> Publication:
+def publication_write(
+    *,
+    version_id: int,
+    model: als.AlsModel,
+    events: interactions.UserEvents,
+    kind_weights: dict[str, float],
+    half_life_days: float,
+    trained_until: datetime,
+) -> Publication:
     """Compute and store every list of `version_id` (see recommendations.models), atomically.
 
-    `training` is the kind's AlsTrainingSet the model was fitted on (its events and matrix): the
-    model's confidence transform, fitted on that matrix, gives exactly the confidences it learned
-    from. Re-publishing a version replaces its rows.
+    `events` are those the model was fitted on (selectors.user_events of the version's data window),
+    weighted as in training (`kind_weights`, `half_life_days`): their matrix, on the model's own
+    rows and columns, turned into confidences by the model's transform (fitted on that very matrix)
+    is exactly what it learned from. Re-publishing a version replaces its rows.
     """
     started = monotonic()
     catalog = catalog_arrays()
-    matrix: interactions.InteractionMatrix = training.matrix
+    matrix = interactions.matrix_build(
+        events.weighted(kind_weights=kind_weights, half_life_days=half_life_days),
+        user_ids=model.user_ids,
+        item_ids=model.item_ids,
+    )
     params = model.params
     confidences = model.confidence.apply(matrix.matrix)
     confidences.data *= params.alpha
     k = settings.RECOMMENDATIONS_PUBLISHED_PER_LIST
     # Database reads first, in this thread (a worker thread would open a connection of its own).
     departments = department_codes(catalog)
-    scores = trending_scores(catalog=catalog, until=trained_until, kind_weights=training.kind_weights)
+    scores = trending_scores(catalog=catalog, until=trained_until, kind_weights=kind_weights)
     keys, groups = category_groups(catalog)
 
     # Then the lists, pure numpy: the products' lists in a second thread while this one ranks the
@@ -106,10 +72,10 @@ def publication_write(*, version_id: int, model: als.AlsModel, training, trained
         product_lists = pool.submit(
             lambda: [
                 _similar_table(model, matrix, catalog, departments, k=k),
-                _bought_together_table(training.events, catalog, k=k),
+                _bought_together_table(events, catalog, k=k),
             ]
         )
-        user_table = _user_table(model, confidences, catalog, training.events, k=k)
+        user_table = _user_table(model, confidences, catalog, events, k=k)
         tables = [user_table, *product_lists.result()]
 
     # Trending: the last days' events of everyone (anonymous shoppers too), per category subtree.
@@ -135,8 +101,8 @@ def publication_write(*, version_id: int, model: als.AlsModel, training, trained
             seconds=round(monotonic() - started, 3),
             trained_until=trained_until,
             params={
-                "kind_weights": training.kind_weights,
-                "half_life_days": training.half_life_days,
+                "kind_weights": kind_weights,
+                "half_life_days": half_life_days,
                 **params.as_dict(),
             },
         )
@@ -298,8 +264,6 @@ def department_codes(catalog: Catalog) -> np.ndarray:
 
 def trending_scores(*, catalog: Catalog, until: datetime, kind_weights: dict[str, float]) -> np.ndarray:
     """Per catalog product: its events of the last TRENDING_DAYS, each weighted by kind and halved every day."""
-    from recommendations.selectors import popularity_events  # selectors import this module's Catalog
-
     days = settings.RECOMMENDATIONS_TRENDING_DAYS
     events = popularity_events(start=until - timedelta(days=days), end=until)
     weights = interactions.event_weights(

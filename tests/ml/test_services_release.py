@@ -1,6 +1,7 @@
-"""Staff releases: promote a ready version, roll back to the previous champion, archive."""
+"""Releases: the kind's publish step before a version is released; staff promote, roll back and archive."""
 
 import pytest
+from django.db import OperationalError
 
 from core.errors import ApplicationError
 from ml import services
@@ -19,6 +20,76 @@ def staff():
 
 def champion_number(version: ModelVersion) -> int:
     return champion_version(registered_model=version.registered_model).number
+
+
+@pytest.mark.parametrize(("accuracy", "champion_after"), [(0.6, 2), (0.4, 1)])
+def test_publish_gets_the_version_once_after_its_artifact_is_recorded_and_before_its_release(
+    toy, accuracy, champion_after
+):
+    # given
+    train(accuracy=0.5)
+
+    # when: a better candidate (released as champion) or a worse one (kept ready by the gate)
+    run = train(accuracy=accuracy)
+
+    # then: one call per run; this run's saw its own version still training, its artifact and
+    # metrics recorded, and v1 still champion
+    assert [call["version"].number for call in toy.published] == [1, 2]
+    call = toy.published[1]
+    assert call["version"] == run.version
+    assert (call["stored_status"], call["artifact_path"], call["model"]) == ("training", "toy/v2", [accuracy])
+    assert call["metrics"] == {"accuracy": accuracy, "holdout_rows": 2.0}
+    assert call["champion"] == 1
+    assert (run.status, run.version.status) == ("succeeded", "ready")
+    assert champion_number(run.version) == champion_after
+
+
+def test_a_failing_publish_fails_the_run_and_its_version_and_leaves_the_champion(toy, model_root):
+    # given
+    champion = train(accuracy=0.5).version
+    toy.publish_errors.append(RuntimeError("lists could not be written"))
+
+    # when
+    run = train(accuracy=0.9)
+
+    # then
+    assert (run.status, run.stage, run.error) == ("failed", "publish", "RuntimeError: lists could not be written")
+    failed = run.version
+    assert (failed.number, failed.status, failed.status_reason) == (2, "failed", run.error)
+    assert (failed.artifact_path, failed.artifact_sha256, failed.artifact_bytes) == ("", "", None)
+    assert [path.name for path in (model_root / "toy").iterdir()] == ["v1"]
+    assert champion_number(champion) == 1
+    assert ModelAliasChange.objects.count() == 1
+
+
+def test_a_retry_after_a_transient_error_in_publish_publishes_the_same_version_again(toy):
+    # given: the first attempt loses the database connection while publishing
+    toy.publish_errors.append(OperationalError("server closed the connection unexpectedly"))
+    run = services.training_run_create(kind="toy", trigger="command")
+    with pytest.raises(OperationalError):
+        services.training_run_execute(run_id=run.pk, task_id="task-1", retries=0)
+
+    # when: Celery retries the same task
+    resumed = services.training_run_execute(run_id=run.pk, task_id="task-1", retries=1)
+
+    # then: publish ran once per attempt, for the one version, which is then released
+    assert resumed.status == "succeeded"
+    assert [call["version"].pk for call in toy.published] == [resumed.version.pk] * 2
+    assert list(ModelVersion.objects.values_list("number", "status")) == [(1, "ready")]
+    assert champion_number(resumed.version) == 1
+
+
+def test_promote_and_rollback_do_not_publish_again(toy, staff):
+    # given: v1 champion, v2 kept ready by the gate
+    train(accuracy=0.9)
+    rejected = train(accuracy=0.5).version
+
+    # when
+    services.model_version_promote(version=rejected, user=staff)
+    services.registered_model_rollback(registered_model=rejected.registered_model, user=staff)
+
+    # then
+    assert [call["version"].number for call in toy.published] == [1, 2]
 
 
 def test_staff_promote_a_version_the_quality_gate_rejected(toy, staff):

@@ -7,7 +7,9 @@ import numpy as np
 from django.db import OperationalError
 
 from ml.kinds import ModelKind, TrainingData
-from ml.models import TrainingRun
+from ml.loader import model_version_load
+from ml.models import ModelVersion, TrainingRun
+from ml.selectors import champion_version
 from ml.services import training_run_create, training_run_execute
 
 
@@ -17,6 +19,7 @@ class ToyKind(ModelKind):
     `fail=True` makes fit hit a real numpy floating-point error; `transient_failures=n` makes the
     first n fits raise the database's OperationalError, as a dropped connection would;
     `sleep_seconds` makes fit last that long, reporting progress, as a long training does.
+    `published` records what each `publish` call saw; `publish_errors` are raised by the next calls.
     """
 
     name = "toy"
@@ -26,6 +29,8 @@ class ToyKind(ModelKind):
 
     def __init__(self):
         self.fits = 0
+        self.published: list[dict] = []
+        self.publish_errors: list[BaseException] = []
 
     def extract(self, *, params, as_of):
         return TrainingData(
@@ -55,6 +60,21 @@ class ToyKind(ModelKind):
 
     def save(self, *, model, directory):
         np.save(directory / "weights.npy", model)
+
+    def publish(self, *, version):
+        champion = champion_version(registered_model=version.registered_model)
+        self.published.append(
+            {
+                "version": version,
+                "stored_status": ModelVersion.objects.get(pk=version.pk).status,
+                "artifact_path": version.artifact_path,
+                "metrics": version.metrics,
+                "model": model_version_load(version=version).tolist(),
+                "champion": champion.number if champion else None,
+            }
+        )
+        if self.publish_errors:
+            raise self.publish_errors.pop(0)
 
     def load(self, *, directory):
         return np.load(directory / "weights.npy", allow_pickle=False)
