@@ -20,6 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ml.text.calibration import softmax  # noqa: E402
 from sentiment.ml import baselines, classifier, metrics  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets" / "sst2"
@@ -103,7 +104,7 @@ def main() -> None:
         result = metrics.scores(probabilities, test_labels)
         dev = metrics.scores(model.predict_proba(dev_texts), dev_labels)
         ece_raw = metrics.expected_calibration_error(
-            classifier.softmax(np.log(np.clip(probabilities, 1e-12, 1)) * model.temperature), test_labels
+            softmax(np.log(np.clip(probabilities, 1e-12, 1)) * model.temperature), test_labels
         )
         ece = metrics.expected_calibration_error(probabilities, test_labels)
         rows.append((dev["accuracy"], result["accuracy"]))
@@ -153,10 +154,9 @@ def members_report(model, dev_texts, dev_labels, test_texts, test_labels) -> Non
     """Accuracy of each member alone and of the first k members' mean logits, on dev and test."""
     for name, texts, labels in (("dev", dev_texts, dev_labels), ("test", test_texts, test_labels)):
         logits = model.member_logits(texts)
-        alone = [metrics.scores(classifier.softmax(member), labels)["accuracy"] for member in logits]
+        alone = [metrics.scores(softmax(member), labels)["accuracy"] for member in logits]
         first_k = [
-            metrics.scores(classifier.softmax(logits[:k].mean(axis=0)), labels)["accuracy"]
-            for k in range(1, len(logits) + 1)
+            metrics.scores(softmax(logits[:k].mean(axis=0)), labels)["accuracy"] for k in range(1, len(logits) + 1)
         ]
         rounded = [round(x, 4) for x in first_k]
         print(f"  {name}: members alone {[round(x, 4) for x in alone]}, first k averaged {rounded}")

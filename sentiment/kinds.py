@@ -6,9 +6,10 @@ reviews still trains all three classes. Held out: the newest `holdout_share` of 
 (`split="time"`, the default: the model is judged on reviews written after the ones it learnt
 from) or a random, stratified share (`split="random"`). The seed sentences are never held out.
 
-Metrics on the held-out reviews: accuracy and macro-F1 (the quality gate's metric) of the engine,
-and of two baselines in the same run: TF-IDF + logistic regression trained on the same split
-(`baseline_tfidf_*`) and VADER (`baseline_vader_*`), plus the expected calibration error.
+Metrics on the held-out reviews (sentiment.ml.evaluation, the protocol `evaluate_sentiment` uses
+too): accuracy and macro-F1 (the quality gate's metric) of the engine, and of two baselines in the
+same run: TF-IDF + logistic regression trained on the same split (`baseline_tfidf_*`) and VADER
+(`baseline_vader_*`), plus the expected calibration error.
 
 Served before any version exists: VADER (sentiment.ml.baselines), which needs no training. When
 even that cannot load, `baseline()` returns None and sentiment.services records the stars
@@ -25,8 +26,9 @@ import numpy as np
 
 from core.errors import ApplicationError
 from ml.kinds import ModelKind, Progress, TrainingData
+from ml.text.splits import stratified_holdout
 from sentiment import selectors
-from sentiment.ml import baselines, classifier, metrics
+from sentiment.ml import baselines, classifier, evaluation
 from sentiment.ml.labels import label_from_stars
 from sentiment.ml.seed import seed_texts
 
@@ -68,8 +70,8 @@ def holdout_rows(labels: np.ndarray, *, share: float, split: str, seed: int) -> 
         return held
     if split != "random":
         raise ApplicationError(f"Unknown split {split!r}: use time or random.", code="invalid")
-    _fit, calibration = classifier.calibration_split(labels, share=share, seed=seed)
-    held[calibration] = True
+    _fit, random_rows = stratified_holdout(labels, share=share, seed=seed)
+    held[random_rows] = True
     return held
 
 
@@ -145,18 +147,22 @@ class SentimentKind(ModelKind):
         train: LabelledTexts = data.train
         if not len(holdout):
             return {"macro_f1": 0.0, "accuracy": 0.0, "holdout_reviews": 0}
-        probabilities = model.predict_proba(holdout.texts)
-        result = metrics.scores(probabilities, holdout.labels)
-        result["ece"] = metrics.expected_calibration_error(probabilities, holdout.labels)
-        result["temperature"] = model.temperature
-        result["fit_seconds"] = model.report.seconds
-        tfidf = baselines.tfidf_fit(train.texts, train.labels)
-        for name, value in metrics.scores(tfidf.predict_proba(holdout.texts), holdout.labels).items():
-            result[f"baseline_tfidf_{name}"] = value
-        for name, value in metrics.scores(baselines.VaderModel().predict_proba(holdout.texts), holdout.labels).items():
-            result[f"baseline_vader_{name}"] = value
-        result["holdout_reviews"] = len(holdout)
-        return result
+        measured = evaluation.evaluate(
+            probabilities=model.predict_proba(holdout.texts),
+            texts=holdout.texts,
+            labels=holdout.labels,
+            train_texts=train.texts,
+            train_labels=train.labels,
+        )
+        return {
+            **measured.engine,
+            "ece": measured.engine_ece,
+            "temperature": model.temperature,
+            "fit_seconds": model.report.seconds,
+            **{f"baseline_tfidf_{name}": value for name, value in measured.tfidf.items()},
+            **{f"baseline_vader_{name}": value for name, value in measured.vader.items()},
+            "holdout_reviews": len(holdout),
+        }
 
     def save(self, *, model: classifier.SentimentClassifier, directory: Path) -> None:
         classifier.save(model, directory)

@@ -3,7 +3,8 @@
 Data: every active intent's examples (the seeded set, staff's and labelled messages). Held out:
 a stratified 20% of them, plus the fixed out-of-scope messages in OUT_OF_SCOPE_CHECKS, which
 measure how often the bot declines what it cannot do. The TF-IDF + logistic regression baseline
-is trained and measured in the same run (`baseline_*` metrics). The gate compares macro-F1.
+is trained and measured in the same run (`baseline_*` metrics), by the protocol `evaluate_intents`
+uses too (support.ml.evaluation). The gate compares macro-F1.
 """
 
 import logging
@@ -14,12 +15,23 @@ from typing import Any
 import numpy as np
 
 from ml.kinds import ModelKind, Progress, TrainingData
+from ml.text.splits import stratified_holdout
 from support import selectors
-from support.ml import baseline as tfidf
-from support.ml.engine import EngineParams, IntentEngine, Prediction, engine_fit, engine_load, stratified_split
-from support.ml.metrics import intent_metrics
+from support.ml.engine import (
+    MIN_HELD_OUT_INTENT_ROWS,
+    EngineParams,
+    IntentEngine,
+    Prediction,
+    engine_fit,
+    engine_load,
+)
+from support.ml.evaluation import held_out_measure
 
 logger = logging.getLogger(__name__)
+
+# The baseline's decline threshold is tuned on this share of the training rows, always split with seed 0.
+BASELINE_HOLDOUT_FRACTION = 0.1
+BASELINE_SEED = 0
 
 # Messages the store's bot cannot serve: the held-out out-of-scope check of every version.
 OUT_OF_SCOPE_CHECKS = [
@@ -72,7 +84,9 @@ class SupportIntentsKind(ModelKind):
         texts, intents = selectors.intent_training_rows()
         labels = sorted(set(intents))
         ids = np.array([labels.index(intent) for intent in intents])
-        train_rows, holdout_rows = stratified_split(ids, fraction=params["holdout_share"], seed=params["seed"])
+        train_rows, holdout_rows = stratified_holdout(
+            ids, share=params["holdout_share"], seed=params["seed"], min_class_rows=MIN_HELD_OUT_INTENT_ROWS
+        )
         pick = lambda rows: ([texts[i] for i in rows], [intents[i] for i in rows])  # noqa: E731
         return TrainingData(
             train=pick(train_rows),
@@ -102,35 +116,29 @@ class SupportIntentsKind(ModelKind):
         return engine_fit(texts, intents, params=self._params(params), device=device, progress=progress)
 
     def evaluate(self, *, model: IntentEngine, data: TrainingData) -> dict[str, float]:
+        """Accuracy and macro-F1 answering every held-out example, in-scope accuracy and out-of-scope recall
+        with declines (held-out examples and OUT_OF_SCOPE_CHECKS), for the engine and the baseline."""
         texts, intents = data.holdout
-        checks = OUT_OF_SCOPE_CHECKS
-        truth = [*intents, *[None] * len(checks)]
-        predictions = model.predict([*texts, *checks])
-        metrics = intent_metrics(
-            truth=intents, predicted=[p.best_intent for p in predictions[: len(texts)]], with_oos=False
+        measured = held_out_measure(
+            engine=model,
+            train=data.train,
+            texts=[*texts, *OUT_OF_SCOPE_CHECKS],
+            truth=[*intents, *[None] * len(OUT_OF_SCOPE_CHECKS)],
+            baseline_holdout_fraction=BASELINE_HOLDOUT_FRACTION,
+            baseline_seed=BASELINE_SEED,
         )
-        with_oos = intent_metrics(truth=truth, predicted=[p.intent for p in predictions], with_oos=True)
-        metrics["in_scope_accuracy"] = with_oos["in_scope_accuracy"]
-        metrics["oos_recall"] = with_oos["oos_recall"]
-        train_texts, train_intents = data.train
-        labels = sorted(set(train_intents))
-        ids = np.array([labels.index(intent) for intent in train_intents])
-        fit_rows, held_rows = stratified_split(ids, fraction=0.1, seed=0)
-        pick = lambda rows: ([train_texts[i] for i in rows], [train_intents[i] for i in rows])  # noqa: E731
-        baseline = tfidf.baseline_fit_with_threshold(
-            fit=pick(fit_rows), held_out=pick(held_rows), full=data.train, max_loss=model.params.max_in_scope_loss
-        )
-        base = intent_metrics(truth=intents, predicted=baseline.predict(list(texts)), with_oos=False)
-        base_oos = intent_metrics(
-            truth=truth, predicted=baseline.predict([*texts, *checks], detect_oos=True), with_oos=True
-        )
-        metrics.update(
-            baseline_accuracy=base["accuracy"],
-            baseline_macro_f1=base["macro_f1"],
-            baseline_in_scope_accuracy=base_oos["in_scope_accuracy"],
-            baseline_oos_recall=base_oos["oos_recall"],
-        )
-        return metrics
+        engine, engine_oos = measured.engine.answering_all(), measured.engine.with_declines()
+        base, base_oos = measured.baseline.answering_all(), measured.baseline.with_declines()
+        return {
+            "accuracy": engine["accuracy"],
+            "macro_f1": engine["macro_f1"],
+            "in_scope_accuracy": engine_oos["in_scope_accuracy"],
+            "oos_recall": engine_oos["oos_recall"],
+            "baseline_accuracy": base["accuracy"],
+            "baseline_macro_f1": base["macro_f1"],
+            "baseline_in_scope_accuracy": base_oos["in_scope_accuracy"],
+            "baseline_oos_recall": base_oos["oos_recall"],
+        }
 
     def save(self, *, model: IntentEngine, directory: Path) -> None:
         model.save(directory)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ml.text.tfidf import tfidf_logistic_fit
 from sentiment.ml.labels import LABELS, NEGATIVE, NEUTRAL, POSITIVE
 
 VADER_NEUTRAL_BAND = 0.05  # VADER's own threshold: |compound| below it is neutral
@@ -17,7 +18,7 @@ VADER_NEUTRAL_BAND = 0.05  # VADER's own threshold: |compound| below it is neutr
 
 @dataclass
 class TfidfModel:
-    """Word 1-2 gram TF-IDF (sublinear tf) and a multinomial logistic regression."""
+    """Word 1-2 gram TF-IDF (sublinear tf) and a multinomial logistic regression (ml.text.tfidf)."""
 
     vectorizer: object
     regression: object
@@ -30,13 +31,7 @@ class TfidfModel:
 
 
 def tfidf_fit(texts: Sequence[str], labels: np.ndarray, *, c: float = 4.0) -> TfidfModel:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
-    features = vectorizer.fit_transform(list(texts))
-    regression = LogisticRegression(C=c, max_iter=2000)
-    regression.fit(features, np.asarray(labels))
+    vectorizer, regression = tfidf_logistic_fit(texts, np.asarray(labels), c=c)
     return TfidfModel(vectorizer=vectorizer, regression=regression)
 
 

@@ -37,12 +37,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.text.calibration import nll, softmax, temperature_fit
+from ml.text.minilm import ENCODER_LAYERS, HIDDEN, mean_pool, pretrained_load
+from ml.text.splits import stratified_holdouts
 from sentiment.ml.labels import LABELS
 from sentiment.ml.lexical import LexicalModel, lexical_fit, lexical_load, lexical_save
 from sentiment.ml.text import treebank_untokenise
 
-ENCODER_LAYERS = 6
-HIDDEN = 384
 CONFIG_FILE = "classifier.json"
 WEIGHTS_FILE = "weights.pt"
 FORMAT_VERSION = 2
@@ -112,9 +113,6 @@ def network_build(tune_layers: int):
     """(tokenizer, network) with the packaged encoder's weights; the network is a torch Module."""
     torch = _torch()
     from torch import nn
-    from transformers import AutoModel, AutoTokenizer
-
-    from ml.embeddings import model_path
 
     class SentimentNetwork(nn.Module):
         def __init__(self, encoder):
@@ -171,8 +169,7 @@ def network_build(tune_layers: int):
         def forward(self, input_ids, attention_mask):
             return self.upper(self.lower(input_ids, attention_mask), attention_mask)
 
-    tokenizer = AutoTokenizer.from_pretrained(str(model_path()))
-    encoder = AutoModel.from_pretrained(str(model_path()), attn_implementation="sdpa")
+    tokenizer, encoder = pretrained_load(attn_implementation="sdpa")
     return tokenizer, SentimentNetwork(encoder)
 
 
@@ -211,11 +208,6 @@ def precision_resolve(precision: str, device: str) -> str:
 
 def _first(output):
     return output[0] if isinstance(output, tuple | list) else output
-
-
-def mean_pool(hidden, attention_mask):
-    weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
 
 
 class SentimentClassifier:
@@ -287,33 +279,6 @@ class SentimentClassifier:
         return softmax(self.logits(list(texts)) / self.temperature)
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-def calibration_split(labels: np.ndarray, *, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(fit rows, calibration rows): `share` of each class held out, at least one per class of 2+ texts."""
-    held = calibration_folds(labels, share=share, folds=1, seed=seed)[0]
-    return np.setdiff1d(np.arange(len(labels)), held), held
-
-
-def calibration_folds(labels: np.ndarray, *, share: float, folds: int, seed: int) -> list[np.ndarray]:
-    """`folds` disjoint sets of held-out rows (sorted), each `share` of every class and at least one row
-    of a class of 2+ texts while the class has rows left; a class never has all its rows in one set."""
-    rng = np.random.default_rng(seed)
-    held: list[list[int]] = [[] for _ in range(folds)]
-    for label in np.unique(labels):
-        rows = rng.permutation(np.flatnonzero(labels == label))
-        count = round(len(rows) * share) if share > 0 else 0
-        if share > 0 and count == 0 and len(rows) >= 2:
-            count = 1
-        for fold in range(folds):
-            held[fold].extend(rows[fold * count : (fold + 1) * count])
-    return [np.sort(np.array(rows, dtype=np.int64)) for rows in held]
-
-
 def blend_fit(logits: np.ndarray, lexical_log_proba: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """(lexical weight, temperature) minimising the negative log-likelihood of `labels` for
     softmax((logits + weight * lexical_log_proba) / temperature); weights 0 to 4 in steps of 0.25."""
@@ -325,23 +290,6 @@ def blend_fit(logits: np.ndarray, lexical_log_proba: np.ndarray, labels: np.ndar
         if value < best[2] - 1e-9:
             best = (float(weight), temperature, value)
     return best[0], best[1]
-
-
-def temperature_fit(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of `labels` (1.0 when nothing to fit)."""
-    if len(labels) == 0:
-        return 1.0
-    best, best_nll = 1.0, nll(logits, labels, 1.0)
-    for temperature in np.exp(np.linspace(math.log(0.05), math.log(20.0), 200)):
-        value = nll(logits, labels, float(temperature))
-        if value < best_nll:
-            best, best_nll = float(temperature), value
-    return best
-
-
-def nll(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
-    probabilities = softmax(logits / temperature)
-    return float(-np.mean(np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-12, 1.0))))
 
 
 def fit(
@@ -376,8 +324,8 @@ def fit(
     weights = np.ones(len(labels), dtype=np.float32) if sample_weights is None else sample_weights.astype(np.float32)
 
     # Member k holds out fold k (cross-fit) or every member fold 0; the folds together are the calibration rows.
-    folds = calibration_folds(
-        labels, share=params.calibration_share, folds=params.members if params.cross_fit else 1, seed=params.seed
+    folds = stratified_holdouts(
+        labels, share=params.calibration_share, count=params.members if params.cross_fit else 1, seed=params.seed
     )
     member_folds = [member % len(folds) for member in range(params.members)]
     calibration_rows = np.concatenate(folds)

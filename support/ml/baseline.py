@@ -1,4 +1,4 @@
-"""The baseline every engine run is compared with: TF-IDF word n-grams + logistic regression (scikit-learn).
+"""The baseline every engine run is compared with: TF-IDF word n-grams + logistic regression (ml.text.tfidf).
 
 Out of scope is detected the same way as in the engine (oos.threshold_tune on the maximum
 probability, tuned on the same held-out split), so the comparison is like for like.
@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from ml.text.tfidf import tfidf_logistic_fit
 from support.ml import oos
 
 
@@ -34,12 +35,16 @@ class TfidfBaseline:
         confident = probabilities.max(axis=1) >= self.threshold
         return [str(label) if keep else None for label, keep in zip(labels, confident, strict=True)]
 
+    def answers(self, texts: list[str]) -> tuple[list[str], list[str | None]]:
+        """(the top intent of each text, the same with declined texts as None), from one pass."""
+        probabilities = self.probabilities(texts)
+        labels = [str(label) for label in self.classifier.classes_[probabilities.argmax(axis=1)]]
+        confident = probabilities.max(axis=1) >= self.threshold
+        return labels, [label if keep else None for label, keep in zip(labels, confident, strict=True)]
+
 
 def baseline_fit(texts: list[str], intents: list[str], *, seed: int = 0) -> TfidfBaseline:
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True, min_df=1)
-    features = vectorizer.fit_transform(texts)
-    classifier = LogisticRegression(C=10.0, max_iter=2000, random_state=seed)
-    classifier.fit(features, intents)
+    vectorizer, classifier = tfidf_logistic_fit(texts, intents, c=10.0, random_state=seed)
     return TfidfBaseline(vectorizer, classifier)
 
 

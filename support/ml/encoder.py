@@ -1,10 +1,10 @@
 """Sentence encoders for the intent engine: the shared frozen MiniLM, or a copy fine-tuned on the intents.
 
 Both give unit-length mean-pooled MiniLM embeddings (the sentence-transformers recipe of
-all-MiniLM-L6-v2), so a head trained on either is used the same way. Fine-tuning trains the
-whole transformer with a cosine-softmax head on the intents, for a fixed time budget (the
-schedule is planned from the measured speed of the first steps), and is saved with
-`save_pretrained` (safetensors), never pickled.
+all-MiniLM-L6-v2; loading and pooling: ml.text.minilm), so a head trained on either is used the
+same way. Fine-tuning trains the whole transformer with a cosine-softmax head on the intents, for
+a fixed time budget (the schedule is planned from the measured speed of the first steps), and is
+saved with `save_pretrained` (safetensors), never pickled.
 """
 
 import math
@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from ml import embeddings
+from ml.text.minilm import pretrained_load, sentence_vectors
 
 MAX_TOKENS = 64  # intents are short; longer messages are cut for speed
 
@@ -44,7 +45,13 @@ class Encoder:
         with torch.inference_mode():
             for start in range(0, len(texts), batch_size):
                 chosen = order[start : start + batch_size]
-                pooled = _pooled(self.transformer, self.tokenizer, [texts[i] for i in chosen], self.device)
+                pooled = sentence_vectors(
+                    self.transformer,
+                    self.tokenizer,
+                    [texts[i] for i in chosen],
+                    device=self.device,
+                    max_length=MAX_TOKENS,
+                )
                 vectors[chosen] = F.normalize(pooled, dim=1).float().cpu().numpy()
         return vectors
 
@@ -58,18 +65,10 @@ def encoder_load(directory: Path | None, *, device: str = "cpu") -> Encoder:
     """The fine-tuned encoder saved in `directory`, or the shared one when `directory` is None."""
     if directory is None:
         return Encoder(device=device)
-    from transformers import AutoModel, AutoTokenizer
-
-    transformer = AutoModel.from_pretrained(str(directory)).to(device)
+    tokenizer, transformer = pretrained_load(directory)
+    transformer = transformer.to(device)
     transformer.eval()
-    return Encoder(device=device, transformer=transformer, tokenizer=AutoTokenizer.from_pretrained(str(directory)))
-
-
-def _pooled(transformer, tokenizer, texts: list[str], device: str) -> torch.Tensor:
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt").to(device)
-    hidden = transformer(**batch).last_hidden_state
-    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-    return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+    return Encoder(device=device, transformer=transformer, tokenizer=tokenizer)
 
 
 def encoder_finetune(
@@ -90,13 +89,10 @@ def encoder_finetune(
     Returns the encoder and facts about the run (steps, epochs done, seconds). Warm-up is 6% of the
     planned steps, then the learning rate decays linearly to zero at the last planned step.
     """
-    from transformers import AutoModel, AutoTokenizer
-
     torch.manual_seed(seed)
     generator = np.random.default_rng(seed)
-    path = str(embeddings.model_path())
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    transformer = AutoModel.from_pretrained(path).to(device)
+    tokenizer, transformer = pretrained_load()
+    transformer = transformer.to(device)
     transformer.train()
     head = torch.nn.Parameter(torch.randn(n_labels, embeddings.EMBEDDING_DIMENSION, device=device) * 0.01)
     scale = 20.0  # cosine-softmax temperature: unit vectors against unit class directions
@@ -134,7 +130,10 @@ def encoder_finetune(
             for group, rate in zip(optimiser.param_groups, base_rates, strict=True):
                 group["lr"] = rate * factor
             chosen = order[start : start + batch_size]
-            pooled = F.normalize(_pooled(transformer, tokenizer, [texts[i] for i in chosen], device), dim=1)
+            batch_texts = [texts[i] for i in chosen]
+            pooled = F.normalize(
+                sentence_vectors(transformer, tokenizer, batch_texts, device=device, max_length=MAX_TOKENS), dim=1
+            )
             logits = scale * pooled @ F.normalize(head, dim=1).T
             loss = F.cross_entropy(logits, targets[chosen])
             optimiser.zero_grad()

@@ -8,7 +8,7 @@ Training (`engine_fit`):
    n-grams, full-batch L-BFGS) is fitted on rows and scored on rows it did not see: with the frozen
    encoder `folds` (5) stratified folds, so every row gets an honest score; with a fine-tuned one the
    single held-out split it was not tuned on.
-3. Calibrate: one temperature minimising the held-out negative log-likelihood.
+3. Calibrate: one temperature minimising the held-out negative log-likelihood (ml.text.calibration).
 4. Out of scope: three signals per message (oos.SIGNALS: calibrated top probability, largest raw
    logit, cosine similarity to the nearest training example) and candidate scores built from them
    (oos.SCORES). Each score gets the highest threshold that loses at most `max_in_scope_loss`
@@ -36,10 +36,15 @@ from safetensors.torch import load_file, save_file
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ml.text.calibration import softmax, temperature_fit_lbfgs
+from ml.text.splits import stratified_holdout, stratified_kfold
+from ml.text.tfidf import tfidf_load, tfidf_save, tfidf_saved, word_tfidf
 from support.ml import oos
 from support.ml.encoder import Encoder, encoder_finetune, encoder_load
 
 FORMAT_VERSION = 1
+MIN_HELD_OUT_INTENT_ROWS = 3  # an intent with fewer examples is never held out (ml.text.splits)
+TFIDF_MAX_FEATURES = 20_000  # bounds the head (labels x n-grams) and L-BFGS memory on large training files
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ class IntentEngine:
         """(calibrated probabilities (n, n_labels), the out-of-scope signals (oos.SIGNALS) of embedded messages."""
         logits = np.asarray(self.features(vectors, texts) @ self._weight_t) + self.bias
         similarity = (vectors @ self.index.T).max(axis=1) if len(self.index) else np.zeros(len(vectors))
-        return _softmax(logits / self.temperature), _signals(logits, self.temperature, similarity)
+        return softmax(logits / self.temperature), _signals(logits, self.temperature, similarity)
 
     def predict_vectors(self, vectors: np.ndarray, texts: list[str], *, detect_oos: bool = True) -> list[Prediction]:
         probabilities, signals = self.scores(vectors, texts)
@@ -165,9 +170,7 @@ class IntentEngine:
         np.save(directory / "index.npy", self.index.astype(np.float32), allow_pickle=False)
         np.save(directory / "index_labels.npy", self.index_labels.astype(np.int32), allow_pickle=False)
         if self.text_features is not None:
-            np.save(directory / "tfidf_idf.npy", self.text_features.idf_.astype(np.float64), allow_pickle=False)
-            vocabulary = {term: int(index) for term, index in self.text_features.vocabulary_.items()}
-            (directory / "tfidf_vocabulary.json").write_text(json.dumps(vocabulary))
+            tfidf_save(self.text_features, directory)
         if self.encoder.is_finetuned:
             (directory / "encoder").mkdir()
             self.encoder.save(directory / "encoder")
@@ -204,22 +207,13 @@ def engine_load(directory: Path, *, device: str = "cpu") -> IntentEngine:
         encoder=encoder_load(directory / "encoder" if config["finetuned"] else None, device=device),
         params=EngineParams.from_dict(config["params"]),
         facts=config.get("facts", {}),
-        text_features=_tfidf_load(directory) if (directory / "tfidf_idf.npy").exists() else None,
+        text_features=tfidf_load(directory, _tfidf_new()) if tfidf_saved(directory) else None,
     )
 
 
 def _tfidf_new() -> TfidfVectorizer:
-    # At most 20,000 n-grams: bounds the head (labels x n-grams) and L-BFGS memory on large training files.
-    return TfidfVectorizer(
-        ngram_range=(1, 2), sublinear_tf=True, lowercase=True, min_df=1, max_features=20_000, dtype=np.float32
-    )
-
-
-def _tfidf_load(directory: Path) -> TfidfVectorizer:
-    vectorizer = _tfidf_new()
-    vectorizer.vocabulary_ = json.loads((directory / "tfidf_vocabulary.json").read_text())
-    vectorizer.idf_ = np.load(directory / "tfidf_idf.npy", allow_pickle=False)
-    return vectorizer
+    """The head's word n-grams: the shared TF-IDF recipe, at most TFIDF_MAX_FEATURES of them, float32."""
+    return word_tfidf(max_features=TFIDF_MAX_FEATURES, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -268,7 +262,9 @@ def engine_fit(
         raise ValueError(f"Need at least two intents to tell apart, found {len(labels)}.")
     started = time.monotonic()
     label_ids = _ids(intents, labels)
-    fit_rows, held_rows = stratified_split(label_ids, fraction=params.holdout_fraction, seed=params.seed)
+    fit_rows, held_rows = stratified_holdout(
+        label_ids, share=params.holdout_fraction, seed=params.seed, min_class_rows=MIN_HELD_OUT_INTENT_ROWS
+    )
     facts: dict[str, float] = {"train_rows": float(len(texts))}
 
     encoder = Encoder(device=device)
@@ -291,7 +287,7 @@ def engine_fit(
     # single split it was not tuned on (its embeddings of the rows it was trained on are over-confident).
     pairs = []
     if params.finetune_seconds <= 0 and params.folds > 1:
-        pairs = stratified_folds(label_ids, folds=params.folds, seed=params.seed)
+        pairs = stratified_kfold(label_ids, folds=params.folds, seed=params.seed)
     if not pairs and len(held_rows):  # fine-tuned, or too few rows per intent for folds
         pairs = [(fit_rows, held_rows)]
     facts["holdout_rows"] = float(sum(len(held) for _, held in pairs))
@@ -324,7 +320,7 @@ def engine_fit(
         ]
         logits = np.vstack([trial.logits_in for trial in trials])
         y_held = np.concatenate([trial.y_in for trial in trials])
-        temperature = temperature_fit(logits, y_held)
+        temperature = temperature_fit_lbfgs(logits, y_held)
         signals = oos.signals_concat([trial.signals_in(temperature) for trial in trials])
         correct = logits.argmax(axis=1) == y_held
         scale = oos.ScoreScale.fit(signals)
@@ -429,7 +425,7 @@ def _recalls_pseudo(x, e, y, pairs, n_labels, regularisation, params) -> dict[st
         trial = _trial(x, e, y, fit, held, n_labels, regularisation, oos_x=x[:0], oos_e=e[:0], left_out=left_out)
         if not len(trial.y_in) or not len(trial.logits_out):
             continue
-        temperature = temperature_fit(trial.logits_in, trial.y_in)
+        temperature = temperature_fit_lbfgs(trial.logits_in, trial.y_in)
         signals_in = trial.signals_in(temperature)
         correct = trial.logits_in.argmax(axis=1) == trial.y_in
         scale = oos.ScoreScale.fit(signals_in)
@@ -441,7 +437,7 @@ def _recalls_pseudo(x, e, y, pairs, n_labels, regularisation, params) -> dict[st
 
 def _signals(logits: np.ndarray, temperature: float, similarity: np.ndarray) -> dict[str, np.ndarray]:
     return {
-        "probability": _softmax(logits / temperature).max(axis=1),
+        "probability": softmax(logits / temperature).max(axis=1),
         "logit": logits.max(axis=1),
         "similarity": similarity,
     }
@@ -450,31 +446,6 @@ def _signals(logits: np.ndarray, temperature: float, similarity: np.ndarray) -> 
 def _ids(intents: list[str], labels: list[str]) -> np.ndarray:
     position = {label: i for i, label in enumerate(labels)}
     return np.array([position[intent] for intent in intents])
-
-
-def stratified_split(label_ids: np.ndarray, *, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(fit rows, held-out rows): about `fraction` of each label held out, at least one of labels with 3+ rows."""
-    generator = np.random.default_rng(seed)
-    fit, held = [], []
-    for label in np.unique(label_ids):
-        rows = generator.permutation(np.flatnonzero(label_ids == label))
-        count = 0 if len(rows) < 3 or fraction <= 0 else max(1, round(fraction * len(rows)))
-        held.extend(rows[:count].tolist())
-        fit.extend(rows[count:].tolist())
-    return np.array(sorted(fit), dtype=int), np.array(sorted(held), dtype=int)
-
-
-def stratified_folds(label_ids: np.ndarray, *, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """`folds` (fit rows, held-out rows) pairs; each label's rows dealt round the folds, so every row is held
-    out once. Labels with fewer than `folds` rows are always fit rows (they cannot be held out everywhere)."""
-    generator = np.random.default_rng(seed)
-    fold_of = np.full(len(label_ids), -1)
-    for label in np.unique(label_ids):
-        rows = generator.permutation(np.flatnonzero(label_ids == label))
-        if len(rows) >= folds:
-            fold_of[rows] = (np.arange(len(rows)) + generator.integers(folds)) % folds
-    everything = np.arange(len(label_ids))
-    return [(everything[fold_of != k], everything[fold_of == k]) for k in range(folds) if (fold_of == k).any()]
 
 
 def head_fit(
@@ -526,26 +497,3 @@ def _head_choose(x_fit, y_fit, x_held, y_held, n_labels, regularisations) -> flo
         if best is None or accuracy > best[0] + 1e-9:
             best = (accuracy, regularisation)
     return best[1]
-
-
-def temperature_fit(logits: np.ndarray, y: np.ndarray) -> float:
-    """The temperature T minimising the negative log-likelihood of softmax(logits / T) (Guo et al., 2017)."""
-    values = torch.from_numpy(np.asarray(logits, dtype=np.float32))
-    targets = torch.from_numpy(np.asarray(y, dtype=np.int64))
-    log_t = torch.zeros(1, requires_grad=True)
-    optimiser = torch.optim.LBFGS([log_t], lr=0.1, max_iter=100, line_search_fn="strong_wolfe")
-
-    def closure():
-        optimiser.zero_grad()
-        loss = F.cross_entropy(values / log_t.exp(), targets)
-        loss.backward()
-        return loss
-
-    optimiser.step(closure)
-    return float(np.clip(log_t.exp().item(), 0.05, 20.0))
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from ml.text.calibration import nll
 from sentiment.ml import baselines, classifier, lexical, metrics
 from sentiment.ml.labels import NEGATIVE, NEUTRAL, POSITIVE
 
@@ -126,7 +127,7 @@ def test_the_blend_weighs_the_lexical_part_only_when_it_helps():
 
     weight, temperature = classifier.blend_fit(network, informative, labels)
     assert weight > 0
-    assert classifier.nll(network + weight * informative, labels, temperature) < classifier.nll(network, labels, 1.0)
+    assert nll(network + weight * informative, labels, temperature) < nll(network, labels, 1.0)
     # A lexical part that is pure noise gets no weight.
     network[np.arange(400), labels] += 3.0
     assert classifier.blend_fit(network, rng.normal(size=(400, 3)), labels)[0] == 0.0
@@ -172,37 +173,6 @@ def test_member_seeds_never_repeat_across_ensemble_seeds():
     seeds = [classifier.member_seed(seed, 3, member) for seed in range(3) for member in range(3)]
     assert seeds == list(range(9))
     assert classifier.member_seed(5, 1, 0) == 5
-
-
-def test_temperature_scaling_cools_overconfident_logits():
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 3, size=300)
-    logits = rng.normal(size=(300, 3))
-    logits[np.arange(300), labels] += 1.0  # some signal...
-    logits *= 8.0  # ...but far too sharp
-    temperature = classifier.temperature_fit(logits, labels)
-    assert temperature > 4.0
-    assert classifier.nll(logits, labels, temperature) < classifier.nll(logits, labels, 1.0)
-
-
-def test_calibration_split_holds_out_a_share_of_each_class():
-    labels = np.array([0] * 20 + [2] * 10 + [1] * 1)
-    fit_rows, held = classifier.calibration_split(labels, share=0.1, seed=0)
-    assert sorted(labels[held].tolist()) == [0, 0, 2]
-    assert len(fit_rows) + len(held) == len(labels)
-    assert not set(fit_rows) & set(held)
-
-
-def test_calibration_folds_are_disjoint_shares_of_each_class():
-    labels = np.array([0] * 20 + [2] * 10 + [1] * 2)
-    folds = classifier.calibration_folds(labels, share=0.1, folds=3, seed=0)
-    assert [sorted(labels[rows].tolist()) for rows in folds] == [[0, 0, 1, 2], [0, 0, 1, 2], [0, 0, 2]]
-    assert len(set(np.concatenate(folds).tolist())) == sum(len(rows) for rows in folds)
-    # One fold is the calibration split's held-out rows.
-    np.testing.assert_array_equal(
-        classifier.calibration_folds(labels, share=0.1, folds=1, seed=0)[0],
-        classifier.calibration_split(labels, share=0.1, seed=0)[1],
-    )
 
 
 @pytest.mark.slow

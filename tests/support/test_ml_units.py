@@ -1,11 +1,13 @@
-"""Pure parts of the intent engine with exact values: threshold tuning, metrics, file reading."""
+"""Pure parts of the intent engine with exact values: threshold tuning, metrics, file reading.
+
+Its stratified splits are ml.text.splits (tests/ml/test_text_splits.py)."""
 
 import numpy as np
 import pytest
 
 from support.ml import oos
 from support.ml.data import IntentFileError, utterances_read_csv
-from support.ml.engine import stratified_folds, stratified_split
+from support.ml.evaluation import Answers
 from support.ml.metrics import intent_metrics
 
 
@@ -44,16 +46,15 @@ def test_scales_saved_before_the_logit_signal_still_load_and_score():
     assert old.score("combined", message).tolist() == [pytest.approx(0.5 * 1.0 + 0.5 * 1.0)]
 
 
-def test_folds_hold_out_every_row_once_and_keep_rare_labels_in_every_fit():
-    labels = np.array([0] * 10 + [1] * 5 + [2] * 2)
-    folds = stratified_folds(labels, folds=5, seed=0)
+def test_answers_give_the_answering_all_and_the_with_declines_figures_of_one_pass():
+    answers = Answers(truth=["a", "a", "b", None], top=["a", "b", "b", "a"], kept=["a", None, "b", None])
 
-    held = np.concatenate([held for _, held in folds])
-    assert sorted(held.tolist()) == list(range(15))  # label 2 (2 rows < 5 folds) is never held out
-    assert [sorted(labels[held].tolist()) for _, held in folds] == [[0, 0, 1]] * 5
-    for fit, held in folds:
-        assert not set(fit) & set(held)
-        assert len(fit) + len(held) == 17
+    # Answering all: the in-scope rows' top intents (2 of 3 right), the out-of-scope row left out.
+    assert answers.answering_all()["accuracy"] == pytest.approx(2 / 3)
+    with_declines = answers.with_declines()
+    assert with_declines["accuracy"] == 0.75
+    assert with_declines["in_scope_accuracy"] == pytest.approx(2 / 3)
+    assert with_declines["oos_recall"] == 1.0
 
 
 def test_metrics_count_declined_rows_as_out_of_scope():
@@ -65,15 +66,6 @@ def test_metrics_count_declined_rows_as_out_of_scope():
     assert metrics["accuracy"] == 0.6
     assert metrics["in_scope_accuracy"] == pytest.approx(2 / 3)
     assert metrics["oos_recall"] == 0.5
-
-
-def test_stratified_split_holds_out_part_of_each_label_with_three_or_more_rows():
-    labels = np.array([0] * 10 + [1] * 3 + [2] * 2)
-    fit, held = stratified_split(labels, fraction=0.2, seed=0)
-
-    assert sorted(labels[held].tolist()) == [0, 0, 1]
-    assert len(fit) + len(held) == 15
-    assert not set(fit) & set(held)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +89,3 @@ def test_bad_files_are_reported_with_the_line(tmp_path, content, message):
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(IntentFileError, match="cannot open the file"):
         utterances_read_csv(tmp_path / "nope.csv")
-
-
-def test_labels_too_small_for_folds_give_no_fold_at_all():
-    assert stratified_folds(np.array([0, 0, 1, 1, 1]), folds=5, seed=0) == []

@@ -1,18 +1,18 @@
 """`python manage.py evaluate_sentiment --train TRAIN.csv --test TEST.csv [--json]`.
 
 Trains the sentiment engine on an external file and prints accuracy and macro-F1 on the test
-file next to the TF-IDF + logistic regression baseline (and VADER), with training times. Without
---train it scores the test file with the store's current champion (transfer to new data). Bad
-files stop it with a message naming the file and line, and a non-zero exit.
+file next to the TF-IDF + logistic regression baseline (and VADER), with training times (protocol:
+sentiment.ml.evaluation, the one the `sentiment` kind uses). Without --train it scores the test file
+with the store's current champion (transfer to new data). Bad files stop it with a message naming
+the file and line, and a non-zero exit.
 """
 
 import json
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.device import select_device
-from sentiment.ml import baselines, classifier, metrics
+from sentiment.ml import classifier, evaluation
 from sentiment.ml.datasets import DatasetError, labelled_csv_read
 from sentiment.services import scorer_current
 
@@ -82,33 +82,29 @@ negative, 3 neutral, 4-5 positive)."""
                 raise CommandError(str(exc)) from None
             device = select_device(framework="torch")
             result["device"] = device
-            started = time.perf_counter()
-            engine = classifier.fit(train.texts, train.labels, params=params, device=device)
-            engine_seconds = time.perf_counter() - started
+            measured = evaluation.evaluate_trained(
+                train_texts=train.texts,
+                train_labels=train.labels,
+                texts=test.texts,
+                labels=test.labels,
+                params=params,
+                device=device,
+            )
             result["engine"] = {
-                **metrics.scores(engine.predict_proba(test.texts), test.labels),
-                "train_seconds": round(engine_seconds, 2),
+                **measured.engine,
+                "train_seconds": round(measured.engine_train_seconds, 2),
                 "model": f"engine (tune_layers {params.tune_layers}, {params.members} members, {params.epochs} epochs)",
             }
-            started = time.perf_counter()
-            tfidf = baselines.tfidf_fit(train.texts, train.labels)
-            tfidf_seconds = time.perf_counter() - started
-            result["tfidf"] = {
-                **metrics.scores(tfidf.predict_proba(test.texts), test.labels),
-                "train_seconds": round(tfidf_seconds, 2),
-            }
+            result["tfidf"] = {**measured.tfidf, "train_seconds": round(measured.tfidf_train_seconds, 2)}
         else:
             scorer = scorer_current()
             probabilities = scorer.probabilities(test.texts)
             if probabilities is None:
                 raise CommandError("No sentiment model can score text here (not even the VADER baseline).")
-            result["engine"] = {
-                **metrics.scores(probabilities, test.labels),
-                "train_seconds": None,
-                "model": scorer.label,
-            }
+            measured = evaluation.evaluate(probabilities=probabilities, texts=test.texts, labels=test.labels)
+            result["engine"] = {**measured.engine, "train_seconds": None, "model": scorer.label}
             result["tfidf"] = None
-        result["vader"] = metrics.scores(baselines.VaderModel().predict_proba(test.texts), test.labels)
+        result["vader"] = measured.vader
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
             return
