@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pricing",
     "support",
     "sentiment",
+    "ops",
     "demo",
 ]
 

@@ -1,5 +1,5 @@
 """The email outbox every app shares (rows: core.models.OutboxEmail): send after commit, deliver
-each email once, retry what failed, and the periodic sweep's schedule.
+each email once, retry what failed (the periodic sweeps are scheduled in ops.schedules).
 
 An app keeps its own outbox model, builds its messages, and wraps these functions in its services
 and tasks (they take ids); the claiming, the bookkeeping and the retries live here, once.
@@ -8,11 +8,9 @@ and tasks (they take ids); the claiming, the bookkeeping and the retries live he
 import logging
 from collections.abc import Callable
 
-from django.apps import AppConfig
 from django.core.mail import EmailMessage
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from core.models import OutboxEmail
@@ -79,23 +77,3 @@ def outbox_emails_deliver_pending(*, emails: QuerySet, deliver: Callable[..., bo
     """The sweep: `deliver(email_id=...)` each pending email of `emails`, oldest first; the number sent."""
     pending = emails.filter(status=OutboxEmail.Status.PENDING).order_by("created_at", "id")
     return sum(deliver(email_id=email_id) for email_id in list(pending.values_list("pk", flat=True)[:limit]))
-
-
-def outbox_sweep_schedule(app_config: AppConfig, *, name: str, task: str, description: str) -> None:
-    """From `app_config.ready()`: after every `migrate` of that app, make sure the sweep `task` runs
-    every minute, as the periodic task `name` stored by django-celery-beat (staff see it in the admin).
-
-    Created once; a schedule changed or disabled in the admin is left as it is.
-    """
-
-    def ensure(sender, using, **kwargs) -> None:
-        from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
-        if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
-            return
-        every_minute, _ = IntervalSchedule.objects.using(using).get_or_create(every=1, period=IntervalSchedule.MINUTES)
-        PeriodicTask.objects.using(using).get_or_create(
-            name=name, defaults={"task": task, "interval": every_minute, "description": description}
-        )
-
-    post_migrate.connect(ensure, sender=app_config, weak=False, dispatch_uid=f"{app_config.name}.outbox_sweep")

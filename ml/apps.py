@@ -9,10 +9,10 @@ class MlConfig(AppConfig):
 
     def ready(self) -> None:
         """Training and champion gauges for /metrics, champion loading in a web worker's warm-up, and
-        after every `migrate` a registered model per kind and the periodic schedules (ml.services).
+        after every `migrate` a registered model per kind (ml.services).
 
-        post_migrate rather than a data migration: it runs with the current models and the kinds
-        registered now, so a kind added later gets its schedule on the next migrate.
+        post_migrate rather than a data migration: it runs with the kinds registered now, so a kind
+        added later gets its registry row on the next migrate (and its schedule: ops.schedules).
         """
         from core.metrics import metric_source_register
         from core.warmup import warm_up_step_register
@@ -26,13 +26,9 @@ class MlConfig(AppConfig):
 
 
 def _ensure_registry_rows(sender, using, **kwargs) -> None:
-    from django_celery_beat.models import PeriodicTask
-
     from ml import services
     from ml.models import RegisteredModel
 
-    tables = set(connections[using].introspection.table_names())
-    if not {RegisteredModel._meta.db_table, PeriodicTask._meta.db_table} <= tables:
+    if RegisteredModel._meta.db_table not in connections[using].introspection.table_names():
         return  # e.g. `migrate ml zero`: there is nothing to fill
     services.registered_models_ensure()
-    services.training_schedules_ensure()

@@ -23,7 +23,6 @@ Failure rules:
   reporting progress and `training_runs_reap` (every few minutes, by beat) marks it failed.
 """
 
-import json
 import logging
 import math
 import traceback
@@ -39,7 +38,6 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.errors import ApplicationError
@@ -65,7 +63,6 @@ STAGE_PERCENT = {
 }
 PROGRESS_WRITE_SECONDS = 1.0  # at most one progress UPDATE per second; a fit may report far more often
 
-REAP_TASK_NAME = "Fail lost training runs"
 
 # `on_progress(percent, stage)`: an extra observer of a run's progress (the `train --sync` bar).
 ProgressObserver = Callable[[float, str], None]
@@ -83,43 +80,6 @@ def registered_models_ensure() -> None:
     """A RegisteredModel row per registered kind, so the admin lists every kind before its first run."""
     for kind in kinds.kinds_all():
         registered_model_ensure(kind=kind)
-
-
-def training_schedules_ensure() -> None:
-    """The periodic tasks, stored in django-celery-beat's tables so staff can see and edit them.
-
-    Runs after every `migrate` (ml.apps). Each schedule is created only when no periodic task of
-    that name exists, so a crontab changed or disabled in the admin is never overwritten. A
-    deleted one comes back on the next migrate: disable a schedule instead of deleting it.
-    """
-    for kind in kinds.kinds_all():
-        hour, minute = kind.nightly_at
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=str(minute),
-            hour=str(hour),
-            day_of_week="*",
-            day_of_month="*",
-            month_of_year="*",
-            timezone=settings.TIME_ZONE,
-        )
-        PeriodicTask.objects.get_or_create(
-            name=f"Nightly retraining: {kind.name}",
-            defaults={
-                "task": "ml.tasks.training_run_scheduled",
-                "crontab": crontab,
-                "kwargs": json.dumps({"kind": kind.name}),
-                "description": f"Trains a new {kind.title} version; it is released if it passes the quality gate.",
-            },
-        )
-    every_five_minutes, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
-    PeriodicTask.objects.get_or_create(
-        name=REAP_TASK_NAME,
-        defaults={
-            "task": "ml.tasks.training_runs_reap",
-            "interval": every_five_minutes,
-            "description": "Marks running trainings failed whose worker stopped reporting progress.",
-        },
-    )
 
 
 # --- Starting runs ------------------------------------------------------------------------------

@@ -42,8 +42,6 @@ from shop.services import review_status_set
 logger = logging.getLogger(__name__)
 
 KIND = "sentiment"
-RESCORE_TASK_NAME = "Re-score reviews for a new sentiment champion"
-ASPECTS_TASK_NAME = "Refresh stale product sentiment aspects"
 
 
 # --- Scoring ---------------------------------------------------------------------------------------
@@ -381,38 +379,3 @@ def review_sentiment_moderate(*, sentiment_ids: Iterable[int], action: str) -> i
             product_ids=Review.objects.filter(pk__in=review_ids).values_list("product_id", flat=True)
         )
     return rows.update(moderation=ReviewSentiment.Moderation.CLEARED)
-
-
-# --- Schedules -------------------------------------------------------------------------------------
-
-
-def sentiment_schedules_ensure() -> None:
-    """The app's periodic tasks in django-celery-beat (created once; staff may edit or disable them)."""
-    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
-
-    nightly, _ = CrontabSchedule.objects.get_or_create(
-        minute="30",
-        hour="5",
-        day_of_week="*",
-        day_of_month="*",
-        month_of_year="*",
-        timezone=settings.TIME_ZONE,
-    )
-    PeriodicTask.objects.get_or_create(
-        name=RESCORE_TASK_NAME,
-        defaults={
-            "task": "sentiment.tasks.reviews_rescore_task",
-            "crontab": nightly,
-            "description": "Re-scores reviews scored by an older model after a new sentiment champion is published "
-            "(the nightly retraining runs at 04:00); does nothing when the champion did not change.",
-        },
-    )
-    every_ten_minutes, _ = IntervalSchedule.objects.get_or_create(every=10, period=IntervalSchedule.MINUTES)
-    PeriodicTask.objects.get_or_create(
-        name=ASPECTS_TASK_NAME,
-        defaults={
-            "task": "sentiment.tasks.product_sentiments_refresh_stale_task",
-            "interval": every_ten_minutes,
-            "description": "Recomputes the liked/disliked aspects of products whose reviews changed.",
-        },
-    )

@@ -8,7 +8,6 @@ class SupportConfig(AppConfig):
     verbose_name = "Support bot"
 
     def ready(self) -> None:
-        from core.outbox import outbox_sweep_schedule
         from core.warmup import warm_up_step_register
         from ml.kinds import register
         from support import nlu
@@ -18,15 +17,6 @@ class SupportConfig(AppConfig):
         # The bot's first answer loads the encoder, its champion and the FAQ index (seconds): do it before traffic.
         warm_up_step_register("support bot", lambda: nlu.understand("hello"))
         post_migrate.connect(_seed_defaults, sender=self, dispatch_uid="support.seed_defaults")
-        outbox_sweep_schedule(
-            self,
-            name=REPLY_EMAIL_SWEEP_TASK_NAME,
-            task="support.tasks.ticket_reply_emails_deliver_pending",
-            description="Sends staff replies to support tickets whose email could not be queued or failed.",
-        )
-
-
-REPLY_EMAIL_SWEEP_TASK_NAME = "Support reply emails: send pending"
 
 
 def _seed_defaults(sender, using, **kwargs) -> None:
