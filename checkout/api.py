@@ -32,7 +32,7 @@ from checkout.serializers import (
 )
 from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
-from events.services import interaction_record_from_request
+from events.services import EventOrigin
 from orders.serializers import OrderSerializer
 
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # 1 to 100 visible ASCII characters
@@ -75,11 +75,6 @@ class CartAPIView(APIView):
             raise NotFoundError("That item is not in your cart.", code="cart_line_not_found")
         return cart
 
-    def record(self, *, kind: str, line, quantity: int) -> None:
-        interaction_record_from_request(
-            request=self.request, kind=kind, variant=line.variant, quantity=quantity, price=line.variant.price
-        )
-
 
 _INVALID = "The request has invalid fields."
 
@@ -100,10 +95,12 @@ class CartLineListView(CartAPIView):
         serializer = CartLineCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         quantity = serializer.validated_data["quantity"]
-        line = services.cart_line_add(
-            cart=self.cart_for_write(), variant_id=serializer.validated_data["variant"], quantity=quantity
+        services.cart_line_add(
+            cart=self.cart_for_write(),
+            variant_id=serializer.validated_data["variant"],
+            quantity=quantity,
+            origin=EventOrigin.from_request(request),
         )
-        self.record(kind=Interaction.Kind.ADD_TO_CART, line=line, quantity=quantity)
         return self.cart_response(status.HTTP_201_CREATED)
 
 
@@ -114,19 +111,16 @@ class CartLineDetailView(CartAPIView):
         serializer.is_valid(raise_exception=True)
         data, cart = serializer.validated_data, self.existing_cart()
         if "quantity" in data:
-            line, previous = services.cart_line_update(cart=cart, line_id=line_id, quantity=data["quantity"])
-            if line.quantity != previous and not line.saved_for_later:
-                kind = Interaction.Kind.ADD_TO_CART if line.quantity > previous else Interaction.Kind.REMOVE_FROM_CART
-                self.record(kind=kind, line=line, quantity=abs(line.quantity - previous))
+            services.cart_line_update(
+                cart=cart, line_id=line_id, quantity=data["quantity"], origin=EventOrigin.from_request(request)
+            )
         if "saved_for_later" in data:
             services.cart_line_save_for_later(cart=cart, line_id=line_id, saved=data["saved_for_later"])
         return self.cart_response()
 
     @api_docs.cart_line_detail_delete
     def delete(self, request, line_id: int):
-        line = services.cart_line_remove(cart=self.existing_cart(), line_id=line_id)
-        if not line.saved_for_later:
-            self.record(kind=Interaction.Kind.REMOVE_FROM_CART, line=line, quantity=line.quantity)
+        services.cart_line_remove(cart=self.existing_cart(), line_id=line_id, origin=EventOrigin.from_request(request))
         return self.cart_response()
 
 

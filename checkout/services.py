@@ -15,6 +15,7 @@ gateway that may take seconds would call for reserving stock first and paying af
 
 import logging
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from checkout import selectors
 from checkout.models import Cart, CartLine, ShippingMethod
 from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
-from events.services import interaction_record
+from events.services import EventOrigin, interaction_record
 from orders.models import Order, OrderEmail
 from orders.services import order_create, order_email_queue, order_status_change
 from payments.gateways import CardDetails, PaymentError, PaymentNetworkError
@@ -110,10 +111,29 @@ def _line_get(cart: Cart, line_id: int) -> CartLine:
     return line
 
 
+def _cart_event(*, origin: EventOrigin | None, cart: Cart, kind: str, variant: Variant, quantity: int) -> None:
+    """Record a cart change for recommendations and demand once it commits; `origin` None means the cart's owner."""
+    if origin is None:
+        origin = EventOrigin(user=cart.user, session_key=cart.session_key or "")
+    transaction.on_commit(
+        partial(
+            interaction_record,
+            kind=kind,
+            user=origin.user,
+            session_key=origin.session_key,
+            source=origin.source,
+            variant=variant,
+            quantity=quantity,
+            price=variant.price,
+        )
+    )
+
+
 @transaction.atomic
-def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+def cart_line_add(*, cart: Cart, variant_id: int, quantity: int, origin: EventOrigin | None = None) -> CartLine:
     """Add `quantity` of a variant (on top of a line already holding it, which moves back into the
-    cart if it was saved for later). The line remembers the price shown now.
+    cart if it was saved for later). The line remembers the price shown now. An add-to-cart event
+    is recorded after commit, as done by `origin` (the page's or API's request; default: the cart's owner).
 
     Raises ApplicationError when the line would exceed the stock or 99; the cart is then unchanged.
     """
@@ -132,14 +152,18 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
         line = CartLine(cart=cart, variant=variant)
     line.variant, line.quantity, line.saved_for_later, line.price_when_added = variant, total, False, variant.price
     line.save()
+    _cart_event(origin=origin, cart=cart, kind=Interaction.Kind.ADD_TO_CART, variant=variant, quantity=quantity)
     return line
 
 
 @transaction.atomic
-def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> tuple[CartLine, int]:
+def cart_line_update(
+    *, cart: Cart, line_id: int, quantity: int, origin: EventOrigin | None = None
+) -> tuple[CartLine, int]:
     """Set a line's quantity (1 to 99; remove a line with `cart_line_remove`). Lines in the cart are
     checked against the stock; saved ones are not until they move back. Returns the line and the
-    quantity it had before. Raises NotFoundError for a line of another cart."""
+    quantity it had before; a change in the cart is recorded as an add or removal of the difference.
+    Raises NotFoundError for a line of another cart."""
     _quantity_check(quantity)
     _cart_lock(cart)
     line = _line_get(cart, line_id)
@@ -152,15 +176,27 @@ def cart_line_update(*, cart: Cart, line_id: int, quantity: int) -> tuple[CartLi
     previous = line.quantity
     line.quantity = quantity
     line.save(update_fields=["quantity"])
+    if quantity != previous and not line.saved_for_later:
+        kind = Interaction.Kind.ADD_TO_CART if quantity > previous else Interaction.Kind.REMOVE_FROM_CART
+        _cart_event(origin=origin, cart=cart, kind=kind, variant=line.variant, quantity=abs(quantity - previous))
     return line, previous
 
 
 @transaction.atomic
-def cart_line_remove(*, cart: Cart, line_id: int) -> CartLine:
-    """Delete a line; returns it (unsaved, with its variant) for the caller's message and event."""
+def cart_line_remove(*, cart: Cart, line_id: int, origin: EventOrigin | None = None) -> CartLine:
+    """Delete a line; returns it (unsaved, with its variant) for the caller's message. A line that was
+    in the cart (not saved for later) is recorded as a removal of its quantity."""
     _cart_lock(cart)
     line = _line_get(cart, line_id)
     CartLine.objects.filter(pk=line.pk).delete()
+    if not line.saved_for_later:
+        _cart_event(
+            origin=origin,
+            cart=cart,
+            kind=Interaction.Kind.REMOVE_FROM_CART,
+            variant=line.variant,
+            quantity=line.quantity,
+        )
     return line
 
 

@@ -22,8 +22,7 @@ from checkout import selectors, services
 from checkout.forms import NEW_ADDRESS, CartAddForm, CartLineForm, CartLineQuantityForm, CheckoutForm
 from checkout.models import Cart, CartLine
 from core.errors import ApplicationError, NotFoundError
-from events.models import Interaction
-from events.services import interaction_record_from_request
+from events.services import EventOrigin
 from payments.gateways import TestGateway, gateway_get
 from shop.models import Variant
 
@@ -51,10 +50,6 @@ def _label(line: CartLine) -> str:
     return f"{product.name} ({line.variant.name})" if line.variant.name else product.name
 
 
-def _cart_event(request: HttpRequest, *, kind: str, variant: Variant, quantity: int) -> None:
-    interaction_record_from_request(request=request, kind=kind, variant=variant, quantity=quantity, price=variant.price)
-
-
 # --- Cart --------------------------------------------------------------------------------------------
 
 
@@ -72,7 +67,12 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return redirect("checkout:cart")
     variant_id, quantity = form.cleaned_data["variant"], form.cleaned_data["quantity"]
     try:
-        line = services.cart_line_add(cart=_cart_for_write(request), variant_id=variant_id, quantity=quantity)
+        line = services.cart_line_add(
+            cart=_cart_for_write(request),
+            variant_id=variant_id,
+            quantity=quantity,
+            origin=EventOrigin.from_request(request),
+        )
     except NotFoundError as exc:
         messages.error(request, exc.message)
         return redirect("checkout:cart")
@@ -80,7 +80,6 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         slug = Variant.objects.filter(pk=variant_id).values_list("product__slug", flat=True).first()
         return redirect("shop:product", slug=slug)
-    _cart_event(request, kind=Interaction.Kind.ADD_TO_CART, variant=line.variant, quantity=quantity)
     messages.success(request, f"Added to your cart: {_label(line)}, quantity {quantity}.")
     return redirect(line.variant.product.get_absolute_url())
 
@@ -98,14 +97,14 @@ def cart_add_bundle(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             cart_ = _cart_for_write(request)
+            origin = EventOrigin.from_request(request)
             lines = [
-                services.cart_line_add(cart=cart_, variant_id=int(part), quantity=1) for part in dict.fromkeys(parts)
+                services.cart_line_add(cart=cart_, variant_id=int(part), quantity=1, origin=origin)
+                for part in dict.fromkeys(parts)
             ]
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("checkout:cart")
-    for line in lines:
-        _cart_event(request, kind=Interaction.Kind.ADD_TO_CART, variant=line.variant, quantity=1)
     messages.success(request, f"Added to your cart: {', '.join(_label(line) for line in lines)}.")
     return redirect("checkout:cart")
 
@@ -129,10 +128,9 @@ def _cart_line_action(request: HttpRequest, form_class, action) -> HttpResponse:
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     def update(cart_, data):
-        line, previous = services.cart_line_update(cart=cart_, line_id=data["line"], quantity=data["quantity"])
-        if line.quantity != previous and not line.saved_for_later:
-            kind = Interaction.Kind.ADD_TO_CART if line.quantity > previous else Interaction.Kind.REMOVE_FROM_CART
-            _cart_event(request, kind=kind, variant=line.variant, quantity=abs(line.quantity - previous))
+        services.cart_line_update(
+            cart=cart_, line_id=data["line"], quantity=data["quantity"], origin=EventOrigin.from_request(request)
+        )
         return "Your cart was updated."
 
     return _cart_line_action(request, CartLineQuantityForm, update)
@@ -141,9 +139,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_remove(request: HttpRequest) -> HttpResponse:
     def remove(cart_, data):
-        line = services.cart_line_remove(cart=cart_, line_id=data["line"])
-        if not line.saved_for_later:
-            _cart_event(request, kind=Interaction.Kind.REMOVE_FROM_CART, variant=line.variant, quantity=line.quantity)
+        line = services.cart_line_remove(cart=cart_, line_id=data["line"], origin=EventOrigin.from_request(request))
         return f"Removed {_label(line)} from your cart."
 
     return _cart_line_action(request, CartLineForm, remove)

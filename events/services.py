@@ -30,6 +30,7 @@ cannot drift apart):
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -212,19 +213,38 @@ def interaction_record(
     _buffer.append(event)
 
 
-def interaction_record_from_request(*, request, kind: str, **fields) -> None:
-    """`interaction_record` with user, session key and source (API for DRF requests) taken from `request`.
+@dataclass(frozen=True)
+class EventOrigin:
+    """Who did something and through which channel: what every event of one request shares.
 
-    Reads `request.user` and the session's key, which the page or API view has loaded already;
-    an anonymous visitor whose session has not been saved yet is recorded without a session key.
+    Services that record events on a shopper's behalf (the cart's) take one, so that the page or
+    API view passes its request's origin and the service records the event itself.
     """
-    user = getattr(request, "user", None)
-    session = getattr(request, "session", None)
-    defaults = {
-        "user": user if user is not None and user.is_authenticated else None,
-        "session_key": (session.session_key if session is not None else None) or "",
-        "source": Interaction.Source.API if isinstance(request, Request) else Interaction.Source.WEB,
-    }
+
+    user: object = None
+    session_key: str = ""
+    source: str = Interaction.Source.WEB
+
+    @classmethod
+    def from_request(cls, request) -> "EventOrigin":
+        """The signed-in user, the session's key and API for DRF requests (else web).
+
+        Reads `request.user` and the session's key, which the page or API view has loaded already;
+        an anonymous visitor whose session has not been saved yet is recorded without a session key.
+        """
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        return cls(
+            user=user if user is not None and user.is_authenticated else None,
+            session_key=(session.session_key if session is not None else None) or "",
+            source=Interaction.Source.API if isinstance(request, Request) else Interaction.Source.WEB,
+        )
+
+
+def interaction_record_from_request(*, request, kind: str, **fields) -> None:
+    """`interaction_record` with user, session key and source taken from `request` (EventOrigin.from_request)."""
+    origin = EventOrigin.from_request(request)
+    defaults = {"user": origin.user, "session_key": origin.session_key, "source": origin.source}
     interaction_record(kind=kind, **{**defaults, **fields})
 
 

@@ -8,6 +8,8 @@ import pytest
 from checkout import selectors, services
 from checkout.models import Cart, CartLine
 from core.errors import ApplicationError, NotFoundError
+from events.models import Interaction
+from events.services import interactions_flush
 from shop.models import Variant
 from tests.factories import CartFactory, CartLineFactory, UserFactory, VariantFactory
 
@@ -222,3 +224,34 @@ def test_merge_without_a_guest_cart_changes_nothing():
     services.cart_merge(session_key="no-such-session", user=user)
 
     assert lines_of(line.cart) == [(line.variant_id, 2, False, line.price_when_added)]
+
+
+# --- Events -----------------------------------------------------------------------------------------
+
+
+def test_cart_changes_are_recorded_once_committed_as_done_by_the_cart_owner(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    cart = CartFactory(user=user, session_key=None)
+    variant = VariantFactory(price=Decimal("12.50"), stock_quantity=10)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        line = services.cart_line_add(cart=cart, variant_id=variant.pk, quantity=2)
+        services.cart_line_update(cart=cart, line_id=line.pk, quantity=1)
+    interactions_flush()
+
+    assert list(
+        Interaction.objects.order_by("id").values_list("kind", "user_id", "variant_id", "quantity", "price")
+    ) == [
+        ("add_to_cart", user.pk, variant.pk, 2, Decimal("12.50")),
+        ("remove_from_cart", user.pk, variant.pk, 1, Decimal("12.50")),
+    ]
+
+
+def test_a_refused_cart_change_records_nothing(django_capture_on_commit_callbacks):
+    cart = CartFactory()
+    variant = VariantFactory(stock_quantity=1)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ApplicationError):
+        services.cart_line_add(cart=cart, variant_id=variant.pk, quantity=2)
+
+    assert interactions_flush() == 0
