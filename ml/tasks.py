@@ -21,6 +21,7 @@ class TrainingTask(Task):
 
 
 @shared_task(
+    name="ml.tasks.training_run_execute",
     bind=True,
     base=TrainingTask,
     acks_late=True,  # a worker that dies before finishing leaves the message to be delivered again
@@ -37,12 +38,16 @@ def training_run_execute(self, run_id: int) -> dict:
     return {"run_id": run.pk, "status": run.status}
 
 
-@shared_task(autoretry_for=services.TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="ml.tasks.training_run_scheduled", autoretry_for=services.TRANSIENT_ERRORS, retry_backoff=True, max_retries=3
+)
 def training_run_scheduled(kind: str) -> int:
     """The nightly retraining of one kind (a django-celery-beat periodic task): queues a run."""
     return services.training_run_enqueue(kind=kind, trigger=TrainingRun.Trigger.SCHEDULE).pk
 
 
-@shared_task(autoretry_for=services.TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="ml.tasks.training_runs_reap", autoretry_for=services.TRANSIENT_ERRORS, retry_backoff=True, max_retries=3
+)
 def training_runs_reap() -> int:
     return services.training_runs_reap()

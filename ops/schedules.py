@@ -3,7 +3,10 @@
 Stored with django-celery-beat, so staff see and edit them in the admin (Periodic tasks). Each is
 created after every `migrate` only when no periodic task of that name exists: a time changed or a
 schedule disabled in the admin is never overwritten, and a deleted one comes back on the next
-migrate (disable a schedule instead of deleting it). This module sits at the top of the layers
+migrate (disable a schedule instead of deleting it). Only the task a schedule runs follows the code.
+
+Tasks are named `<app>.tasks.<function>` (set explicitly with `@shared_task(name=...)`), after the
+service they run; services address them by that name (core.task_queue). This module sits at the top of the layers
 (docs/architecture.md) because it names tasks of every app.
 """
 
@@ -69,14 +72,14 @@ def schedules() -> list[Schedule]:
         ),
         Schedule(
             name=SENTIMENT_RESCORE,
-            task="sentiment.tasks.reviews_rescore_task",
+            task="sentiment.tasks.reviews_rescore",
             at=(5, 30),
             description="Re-scores reviews scored by an older model after a new sentiment champion is published "
             "(the nightly retraining runs at 04:00); does nothing when the champion did not change.",
         ),
         Schedule(
             name=SENTIMENT_ASPECTS,
-            task="sentiment.tasks.product_sentiments_refresh_stale_task",
+            task="sentiment.tasks.product_sentiments_refresh_stale",
             every_minutes=10,
             description="Recomputes the liked/disliked aspects of products whose reviews changed.",
         ),
@@ -108,7 +111,7 @@ def schedules_ensure() -> int:
             timing["interval"], _ = IntervalSchedule.objects.get_or_create(
                 every=schedule.every_minutes, period=IntervalSchedule.MINUTES
             )
-        _task, new = PeriodicTask.objects.get_or_create(
+        task, new = PeriodicTask.objects.get_or_create(
             name=schedule.name,
             defaults={
                 "task": schedule.task,
@@ -118,4 +121,6 @@ def schedules_ensure() -> int:
             },
         )
         created += new
+        if task.task != schedule.task:  # the code renamed the task: staff's timing and switch stay
+            PeriodicTask.objects.filter(pk=task.pk).update(task=schedule.task)
     return created

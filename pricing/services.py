@@ -22,6 +22,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.errors import ApplicationError, NotFoundError
+from core.task_queue import task_send
 from ml.loader import champion
 from pricing import selectors
 from pricing.ml import demand, engine, guardrails, optimiser
@@ -46,10 +47,8 @@ def pricing_run_enqueue(*, started_by=None, trigger: str = PricingRun.Trigger.AD
 
 
 def _pricing_run_send(run_id: int) -> None:
-    from pricing.tasks import pricing_run_requested  # tasks import this module
-
     try:
-        pricing_run_requested.delay(run_id=run_id)
+        task_send("pricing.tasks.pricing_run_requested", kwargs={"run_id": run_id})
     except BrokerError as error:
         logger.exception("Could not enqueue pricing run %s", run_id)
         PricingRun.objects.filter(pk=run_id).update(

@@ -7,12 +7,24 @@ from pricing import services
 from pricing.models import PricingRun
 
 
-@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3, acks_late=True)
+@shared_task(
+    name="pricing.tasks.pricing_run_scheduled",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+)
 def pricing_run_scheduled() -> int:
     return services.pricing_run_execute(trigger=PricingRun.Trigger.SCHEDULE).pk
 
 
-@shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3, acks_late=True)
+@shared_task(
+    name="pricing.tasks.pricing_run_requested",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+)
 def pricing_run_requested(*, run_id: int) -> int:
     """A run queued from the admin (pricing.services.pricing_run_enqueue); idempotent per run id."""
     return services.pricing_run_queued_execute(run_id=run_id).pk

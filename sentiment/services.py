@@ -216,7 +216,7 @@ def review_sentiment_on_submit(*, review_id: int) -> ReviewSentiment | None:
         return None
     if mode == "task":
         try:
-            task_send("sentiment.tasks.review_sentiment_score_task", args=[review_id])
+            task_send("sentiment.tasks.review_sentiment_score", args=[review_id])
             return None
         except Exception:
             logger.exception("Could not queue the sentiment of review %s; scoring it now", review_id)

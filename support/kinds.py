@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ml.embeddings import encode
 from ml.kinds import ModelKind, Progress, TrainingData
 from ml.text.splits import stratified_holdout
 from support import selectors
@@ -26,6 +27,7 @@ from support.ml.engine import (
     engine_load,
 )
 from support.ml.evaluation import held_out_measure
+from support.ml.nearest import NearestExample
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +151,6 @@ class SupportIntentsKind(ModelKind):
     def baseline(self):
         """Nearest seeded example when the database and encoder can be read; otherwise hand everything to staff."""
         try:
-            from ml.embeddings import encode
-            from support.ml.nearest import NearestExample
-
             stamp = selectors.intent_data_stamp()
             if _baseline_cache.get("stamp") != stamp:  # the loader asks again at every champion check
                 texts, intents = selectors.intent_training_rows()

@@ -65,7 +65,7 @@ def test_the_email_sweeps_sentiment_and_pricing_run_on_their_schedules():
         "Order emails: send pending": ("orders.tasks.order_emails_deliver_pending", 1, "minutes"),
         "Support reply emails: send pending": ("support.tasks.ticket_reply_emails_deliver_pending", 1, "minutes"),
         "Refresh stale product sentiment aspects": (
-            "sentiment.tasks.product_sentiments_refresh_stale_task",
+            "sentiment.tasks.product_sentiments_refresh_stale",
             10,
             "minutes",
         ),
@@ -75,6 +75,18 @@ def test_the_email_sweeps_sentiment_and_pricing_run_on_their_schedules():
         for task in PeriodicTask.objects.filter(crontab__isnull=False).exclude(task__startswith="ml.tasks.")
     }
     assert daily == {
-        "Re-score reviews for a new sentiment champion": ("sentiment.tasks.reviews_rescore_task", "5", "30"),
+        "Re-score reviews for a new sentiment champion": ("sentiment.tasks.reviews_rescore", "5", "30"),
         "Nightly pricing run": ("pricing.tasks.pricing_run_scheduled", "4", "0"),
     }
+
+
+def test_a_task_renamed_in_the_code_is_followed_and_staff_timing_stays():
+    schedules_ensure()
+    PeriodicTask.objects.filter(name="Re-score reviews for a new sentiment champion").update(
+        task="sentiment.tasks.reviews_rescore_task", enabled=False
+    )
+
+    schedules_ensure()
+
+    rescore = PeriodicTask.objects.get(name="Re-score reviews for a new sentiment champion")
+    assert (rescore.task, rescore.enabled) == ("sentiment.tasks.reviews_rescore", False)

@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+from orders import tasks
 from orders.models import Order, OrderEmail
 from orders.services import order_email_deliver, order_emails_deliver_pending
-from orders.tasks import order_emails_deliver_pending_task
 from tests.celery_processes import broker_connections_reset, celery_on, redis_server, redis_url, start_worker
 from tests.checkout.conftest import ADDRESS, CARD
 
@@ -56,7 +56,7 @@ def test_emails_queued_while_the_worker_is_down_are_sent_once_it_is_back(mug, st
 
     # then: the email is sent exactly once, and a later sweep sends nothing more
     wait_for(lambda: OrderEmail.objects.get().status == OrderEmail.Status.SENT)
-    order_emails_deliver_pending_task.delay()
+    tasks.order_emails_deliver_pending.delay()
     assert order_email_deliver(email_id=email.pk) is False
     [message] = sent_emails(tmp_path)
     assert f"Your order {Order.objects.get().number} is confirmed" in message
@@ -83,7 +83,7 @@ def test_checkout_works_with_the_broker_down_and_the_sweep_sends_the_email_later
     redis_server.start()
     broker_connections_reset()
     start_worker()
-    order_emails_deliver_pending_task.delay()
+    tasks.order_emails_deliver_pending.delay()
 
     # then: sent once; sweeping again sends nothing
     wait_for(lambda: OrderEmail.objects.get().status == OrderEmail.Status.SENT)

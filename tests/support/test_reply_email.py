@@ -14,9 +14,9 @@ from django.utils.timezone import localtime
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
+from support import tasks
 from support.models import Message, Ticket, TicketReply, TicketReplyEmail
 from support.services import ticket_reply_add, ticket_reply_email_deliver, ticket_reply_emails_deliver_pending
-from support.tasks import ticket_reply_emails_deliver_pending_task
 from tests.factories import UserFactory
 from tests.support.factories import TicketFactory
 
@@ -109,7 +109,7 @@ def test_a_refused_email_stays_pending_with_the_error_and_the_sweep_sends_it_lat
 
     # when: the mail server is back and beat runs the sweep
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    sent = ticket_reply_emails_deliver_pending_task.delay().get()
+    sent = tasks.ticket_reply_emails_deliver_pending.delay().get()
 
     # then: it is sent once, with the reply's text, and the next sweep has nothing to send
     assert sent == 1
