@@ -16,10 +16,10 @@ class RecommendationEventAdmin(admin.ModelAdmin):
     """The raw impressions and clicks, under a table of CTR and conversions per day, block and version."""
 
     change_list_template = "recommendations/admin/performance.html"
-    list_display = ("created_at", "kind", "block", "position", "product_id", "model_version_id", "user")
-    list_filter = ("kind", "block", "model_version_id")
+    list_display = ("created_at", "kind", "block", "position", "product_id", "model_version", "user")
+    list_filter = ("kind", "block", ("model_version", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "created_at"
-    list_select_related = ("user",)
+    list_select_related = ("user", "model_version__registered_model")
     show_full_result_count = False
 
     def has_add_permission(self, request) -> bool:
@@ -36,7 +36,8 @@ class RecommendationEventAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
-    list_display = ("version_id", "created_at", "trained_until", "row_counts", "seconds")
+    list_display = ("version", "created_at", "trained_until", "row_counts", "seconds")
+    list_select_related = ("version__registered_model",)
     readonly_fields = [field.name for field in Publication._meta.fields]
 
     def has_add_permission(self, request) -> bool:

@@ -42,7 +42,11 @@ class RecommendationList(models.Model):
 class Publication(models.Model):
     """The lists of one model version are complete. Also keeps what serving needs beside the lists."""
 
-    version_id = models.BigIntegerField(unique=True)
+    # Column `version_id`, as when it was a plain integer. Deleting the version deletes its publication; its
+    # lists (RecommendationList.version_id, no foreign key) go at the next services.publications_prune.
+    version = models.OneToOneField(
+        "ml.ModelVersion", on_delete=models.CASCADE, related_name="recommendation_publication"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     row_counts = models.JSONField(default=dict)
     seconds = models.FloatField(default=0.0)
@@ -64,7 +68,15 @@ class RecommendationEvent(models.Model):
     block = models.CharField(max_length=30)
     position = models.PositiveSmallIntegerField()
     product_id = models.BigIntegerField()
-    model_version_id = models.BigIntegerField(null=True, blank=True, help_text="Empty: the cold-start chain.")
+    # Column `model_version_id`; a deleted version leaves its events, attributed to no version.
+    model_version = models.ForeignKey(
+        "ml.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendation_events",
+        help_text="Empty: the cold-start chain.",
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     session_key = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(db_index=True)

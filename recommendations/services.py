@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
-from ml.models import ModelAlias
+from core.errors import ApplicationError
+from ml.models import ModelAlias, ModelVersion
 from recommendations.ml import als, interactions, lists
 from recommendations.ml.popularity import SECONDS_PER_DAY
 from recommendations.models import Publication, RecommendationEvent, RecommendationList
@@ -290,7 +291,14 @@ def category_groups(catalog: Catalog) -> tuple[list[int], list[np.ndarray]]:
 
 
 def publications_prune() -> int:
-    """Delete the lists of versions that are neither among the newest KEEP_PUBLICATIONS nor the champion."""
+    """Delete the lists of versions that are neither among the newest KEEP_PUBLICATIONS nor the champion.
+
+    Also the lists of versions without a publication: those of a deleted version, whose publication
+    the version's deletion took along (RecommendationList.version_id is no foreign key: the lists are
+    bulk-written by a binary COPY, where a constraint would add a lookup per row).
+    """
+    orphans = RecommendationList.objects.exclude(version_id__in=Publication.objects.values("version_id"))
+    orphans.delete()
     champion = ModelAlias.objects.filter(registered_model__name="als", name=ModelAlias.Name.CHAMPION)
     keep = set(champion.values_list("version_id", flat=True))
     keep |= set(
@@ -314,7 +322,17 @@ def recommendation_events_record(
     user=None,
     session_key: str = "",
 ) -> int:
-    """Write one beacon's impressions or click (one row per product) in one INSERT. Returns rows written."""
+    """Write one beacon's impressions or click (one row per product) in one INSERT. Returns rows written.
+
+    `model_version_id` comes from the page; an id that names no model version is an ApplicationError
+    (`invalid`, on `model_version`) and nothing is written.
+    """
+    if model_version_id is not None and not ModelVersion.objects.filter(pk=model_version_id).exists():
+        raise ApplicationError(
+            "No model version has this id.",
+            code="invalid",
+            details={"model_version": [f"Model version {model_version_id} does not exist."]},
+        )
     now = timezone.now()
     user_id = user.pk if user is not None and user.is_authenticated else None
     events = [

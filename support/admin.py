@@ -66,7 +66,7 @@ class FaqEntryAdmin(RetrainOnChange, admin.ModelAdmin):
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = ["created_at", "role", "text", "intent", "confidence", "model_version", "feedback"]
+    fields = ["created_at", "role", "text", "intent", "confidence", "model_label", "feedback"]
     readonly_fields = fields
     can_delete = False
 
@@ -175,6 +175,7 @@ class MessageAdmin(admin.ModelAdmin):
         "text",
         "intent",
         "confidence",
+        "model_label",
         "model_version",
         "payload",
         "feedback",

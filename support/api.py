@@ -59,7 +59,7 @@ class MessageView(APIView):
                 "text": reply.text,
                 "intent": reply.intent,
                 "confidence": reply.confidence,
-                "model_version": reply.model_version,
+                "model_version": reply.model_label,  # the label, e.g. "support_intents v3"
                 "quick_replies": reply.quick_replies,
                 "cards": reply.cards,
                 "actions": reply.actions,

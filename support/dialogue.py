@@ -86,7 +86,8 @@ class Reply:
     text: str
     intent: str = ""
     confidence: float | None = None
-    model_version: str = ""
+    model_label: str = ""  # the model that understood the message ("" when none was asked)
+    model_version_id: int | None = None  # its ml.ModelVersion; None for the baseline
     quick_replies: list[str] = field(default_factory=list)
     cards: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
@@ -128,14 +129,14 @@ def respond(turn: Turn) -> Reply:
             reply.confidence = faq.similarity
         else:
             reply = _out_of_scope(turn)
-        reply.model_version = understanding.model_version
+        reply.model_label, reply.model_version_id = understanding.model_label, understanding.model_version_id
         return reply
     turn.state["misunderstood"] = 0
     handler = HANDLERS.get(prediction.intent, _out_of_scope)
     reply = handler(turn) if handler is not _out_of_scope else _out_of_scope(turn)
     reply.intent = reply.intent or prediction.intent
     reply.confidence = prediction.confidence
-    reply.model_version = understanding.model_version
+    reply.model_label, reply.model_version_id = understanding.model_label, understanding.model_version_id
     return reply
 
 

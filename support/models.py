@@ -114,7 +114,19 @@ class Message(models.Model):
     text = models.TextField(help_text="Personal data (cards, emails, phones) masked.")
     intent = models.CharField(max_length=60, blank=True, help_text="What the bot understood ('' for none).")
     confidence = models.FloatField(null=True, blank=True)
-    model_version = models.CharField(max_length=80, blank=True)
+    model_label = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text='The model that understood the message, e.g. "support_intents v3", "support_intents baseline".',
+    )
+    model_version = models.ForeignKey(
+        "ml.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_messages",
+        help_text="The trained version behind the label; empty for the baseline and for answers no model gave.",
+    )
     payload = models.JSONField(default=dict, blank=True, help_text="Quick replies, cards and actions of a bot reply.")
     feedback = models.CharField(max_length=4, choices=Feedback.choices, blank=True)
     is_fallback = models.BooleanField(default=False, help_text="The bot did not understand this customer message.")

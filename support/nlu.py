@@ -25,7 +25,8 @@ _faq: dict[str, object] = {"index": None, "stamp": None, "checked": 0.0}
 @dataclass(frozen=True)
 class Understanding:
     prediction: Prediction
-    model_version: str
+    model_label: str  # e.g. "support_intents v3", "support_intents baseline"
+    model_version_id: int | None  # the ml.ModelVersion served; None: the baseline
     faq: FaqMatch | None
 
 
@@ -77,7 +78,9 @@ def understand(text: str) -> Understanding:
             prediction = model.classify_vector(vector, text)
         else:
             prediction = model.classify(text)
-    return Understanding(prediction=prediction, model_version=served.label, faq=index.best(vector))
+    return Understanding(
+        prediction=prediction, model_label=served.label, model_version_id=served.version_id, faq=index.best(vector)
+    )
 
 
 def faq_best_in(text: str, *, faq_ids: set[int]) -> FaqMatch | None:

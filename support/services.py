@@ -76,17 +76,20 @@ def message_handle(*, text: str, user=None, public_id=None, client_key: str = ""
         )
         customer.intent = reply.intent if not reply.fallback else ""
         customer.confidence = reply.confidence
-        customer.model_version = reply.model_version
+        customer.model_label, customer.model_version_id = reply.model_label, reply.model_version_id
         customer.is_fallback = reply.fallback
         customer.review_status = Message.Review.PENDING if reply.fallback else Message.Review.NONE
-        customer.save(update_fields=["intent", "confidence", "model_version", "is_fallback", "review_status"])
+        customer.save(
+            update_fields=["intent", "confidence", "model_label", "model_version", "is_fallback", "review_status"]
+        )
         bot = Message.objects.create(
             conversation=conversation,
             role=Message.Role.BOT,
             text=pii_mask(reply.text),
             intent=reply.intent,
             confidence=reply.confidence,
-            model_version=reply.model_version,
+            model_label=reply.model_label,
+            model_version_id=reply.model_version_id,
             payload={"quick_replies": reply.quick_replies, "cards": reply.cards, "actions": reply.actions},
         )
         ticket = None

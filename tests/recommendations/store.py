@@ -7,7 +7,7 @@ import numpy as np
 from django.utils import timezone
 
 from events.models import Interaction
-from ml.models import TrainingRun
+from ml.models import ModelVersion, RegisteredModel, TrainingRun
 from ml.services import training_run_create, training_run_execute
 from recommendations.ml import als
 from tests.factories import BrandFactory, CategoryFactory, ProductFactory, UserFactory
@@ -80,3 +80,23 @@ def train(store: Store | None = None, *, factors: int = 8, confidence: str = "no
     if store is not None:
         store.version_id = run.version.pk
     return run
+
+
+def model_version_row(*, kind: str = "als", number: int = 1) -> ModelVersion:
+    """A registered version row without an artifact (nothing trained): what events and publications point at."""
+    registered, _ = RegisteredModel.objects.get_or_create(name=kind, defaults={"title": kind})
+    run = TrainingRun.objects.create(
+        registered_model=registered, trigger=TrainingRun.Trigger.COMMAND, status=TrainingRun.Status.SUCCEEDED
+    )
+    now = timezone.now()
+    return ModelVersion.objects.create(
+        registered_model=registered,
+        number=number,
+        run=run,
+        status=ModelVersion.Status.READY,
+        main_metric="ndcg_at_10",
+        data_window_start=now - timedelta(days=30),
+        data_window_end=now,
+        device="cpu",
+        code_version="test",
+    )

@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events.models import Interaction
+from ml.models import ModelVersion
 from recommendations.models import RecommendationEvent, RecommendationList
 from recommendations.selectors import published_list
 from tests.factories import UserFactory, VariantFactory
@@ -149,6 +150,27 @@ def test_a_beacon_records_one_row_per_product_for_the_signed_in_user(store):
         ("impression", "similar", 0, store.products[0].pk, store.version_id, user.pk),
         ("impression", "similar", 1, store.products[1].pk, store.version_id, user.pk),
     ]
+    assert RecommendationEvent.objects.first().model_version == ModelVersion.objects.get(pk=store.version_id)
+
+
+def test_a_beacon_naming_no_model_version_is_a_400_and_writes_nothing():
+    # given: the version's row is gone (or the id was never one)
+    product = VariantFactory().product
+
+    # when
+    response = client_for().post(
+        "/api/v1/recommendations/events/",
+        {"kind": "click", "block": "similar", "model_version": 987654, "product_ids": [product.pk], "positions": [0]},
+        format="json",
+    )
+
+    # then
+    assert response.status_code == 400
+    assert (response.json()["error"]["code"], sorted(response.json()["error"]["details"])) == (
+        "invalid",
+        ["model_version"],
+    )
+    assert RecommendationEvent.objects.count() == 0
 
 
 def test_a_malformed_beacon_is_a_400_and_writes_nothing():

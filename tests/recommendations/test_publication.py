@@ -5,6 +5,7 @@ from io import StringIO
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from events.models import Interaction
 from ml.kinds import kind_get
@@ -12,9 +13,9 @@ from ml.loader import model_version_load
 from recommendations import selectors
 from recommendations.ml import interactions
 from recommendations.models import Publication, RecommendationList
-from recommendations.services import ListTable, lists_copy, publication_write
+from recommendations.services import ListTable, lists_copy, publication_write, publications_prune
 from shop.models import Product
-from tests.recommendations.store import planted_store, train
+from tests.recommendations.store import model_version_row, planted_store, train
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def test_a_training_run_publishes_every_list_of_its_version(settings):
 
     # then
     publication = Publication.objects.get(version_id=run.version.pk)
+    assert publication.version == run.version  # a foreign key to the version's row
     assert publication.row_counts == {
         "For a user": 60,
         "Similar products": 45,
@@ -163,3 +165,26 @@ def test_recommendations_ensure_refuses_a_negative_budget():
     with pytest.raises(CommandError, match=r"--tune-seconds must be 0 or more\."):
         call_command("recommendations_ensure", "--tune-seconds", "-1")
     assert Publication.objects.count() == 0
+
+
+def test_deleting_a_version_takes_its_publication_and_the_next_prune_its_lists():
+    # given: a published version that is no alias (a champion's version cannot be deleted)
+    version, kept = model_version_row(number=5), model_version_row(number=6)
+    for published in (version, kept):
+        table = ListTable(
+            kind=RecommendationList.Kind.TRENDING,
+            keys=np.array([0]),
+            product_ids=np.array([[5, 6]]),
+            reason_ids=np.array([[0, 0]]),
+        )
+        lists_copy(published.pk, table)
+        Publication.objects.create(version=published, trained_until=timezone.now())
+
+    # when
+    version.delete()
+    pruned = publications_prune()
+
+    # then
+    assert pruned == 0  # no publication was stale: the deleted one had gone with its version
+    assert list(Publication.objects.values_list("version", flat=True)) == [kept.pk]
+    assert list(RecommendationList.objects.values_list("version_id", flat=True)) == [kept.pk]

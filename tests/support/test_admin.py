@@ -15,6 +15,7 @@ from support.models import (
 )
 from support.services import RETRAIN_LOCK_KEY
 from tests.factories import UserFactory
+from tests.recommendations.store import model_version_row
 from tests.support.factories import ConversationFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,19 @@ def test_staff_approve_a_return_request_from_the_list(admin_client, make_order):
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.reason) == (ReturnRequest.Status.APPROVED, "Too small")
+
+
+def test_a_message_shows_the_label_of_its_model_and_links_the_version(admin_client):
+    version = model_version_row(kind="support_intents", number=3)
+    message = Message.objects.create(
+        conversation=ConversationFactory(),
+        role=Message.Role.BOT,
+        text="Order 1001 has shipped.",
+        model_label="support_intents v3",
+        model_version=version,
+    )
+
+    page = admin_client.get(f"/admin/support/message/{message.pk}/change/").content.decode()
+
+    assert '<div class="readonly">support_intents v3</div>' in page
+    assert f'<a href="/admin/ml/modelversion/{version.pk}/change/">support_intents v3</a>' in page

@@ -4,6 +4,9 @@
 import pytest
 from django.core import mail
 
+from ml import loader
+from ml.models import TrainingRun
+from ml.services import training_run_create, training_run_execute
 from orders.models import Order
 from support.models import Conversation, Message, ReturnRequest, Ticket, TicketReplyEmail
 from tests.factories import UserFactory
@@ -21,6 +24,8 @@ def test_customer_asks_where_their_order_is(customer_chat, make_order):
     assert reply["text"] == f"Order {order.number} has shipped. Tracking number: TRK-778."
     assert [card["number"] for card in reply["cards"]] == [order.number]
     assert reply["model_version"] == "support_intents baseline"
+    stored = list(Message.objects.order_by("id").values_list("role", "model_label", "model_version"))
+    assert stored == [("customer", "support_intents baseline", None), ("bot", "support_intents baseline", None)]
 
 
 def test_guest_lookup_needs_the_matching_email_and_masks_it(chat, make_order):
@@ -158,3 +163,26 @@ def test_out_of_scope_then_repeated_misunderstanding_hands_off(chat):
     assert ticket.reason == "The bot did not understand repeatedly"
     assert third["actions"] == [{"type": "ticket_opened", "ticket_id": ticket.pk}]
     assert Message.objects.filter(review_status=Message.Review.PENDING).count() == 2
+
+
+@pytest.mark.slow
+def test_a_reply_of_the_trained_champion_stores_its_model_version(chat, settings):
+    # given: support_intents v1 trained on the seeded set and released as champion
+    settings.ML_DEVICE = "cpu"
+    run = training_run_create(
+        kind="support_intents", trigger=TrainingRun.Trigger.COMMAND, params={"finetune_seconds": 0.0}
+    )
+    run = training_run_execute(run_id=run.pk)
+    assert run.status == "succeeded", run.error
+    champion = run.version
+    assert loader.champion("support_intents").version_id == champion.pk
+
+    # when
+    reply = chat.say("where is my parcel")
+
+    # then: the API still answers the label; both messages store the label and the version's row
+    assert (reply["intent"], reply["model_version"]) == ("order_status", "support_intents v1")
+    stored = list(Message.objects.order_by("id").values_list("role", "model_label", "model_version"))
+    assert stored == [("customer", "support_intents v1", champion.pk), ("bot", "support_intents v1", champion.pk)]
+    bot = Message.objects.get(role=Message.Role.BOT)
+    assert (bot.model_version, bot.model_label) == (champion, str(champion))
