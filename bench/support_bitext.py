@@ -122,7 +122,7 @@ def latency(texts: list[str], intents: list[str], *, finetune_seconds: float) ->
     import torch
 
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as served (support.nlu): one short sentence per request
+    torch.set_num_threads(1)  # as served (support.inference): one short sentence per request
     for message in messages[:20]:
         engine.classify(message)
     times = []

@@ -4,6 +4,9 @@
     price_suggestions_approve(suggestion_ids=..., approved_by=user)   staff approval in suggest-only mode
     price_suggestion_apply(suggestion=..., approved_by=...)           re-checks the guardrails, then applies
 
+The prices come from the served demand model through pricing.inference; these services store the
+suggestions and apply them.
+
 One price for everyone: the engine's inputs are the variant's own history, stock, season and
 guardrails; nothing about a shopper. Prices a shopper saw are honoured elsewhere: order lines keep
 their unit price (orders.OrderLine.unit_price) and the cart flags lines whose price changed since
@@ -11,7 +14,6 @@ they were added (checkout.CartLine.price_changed).
 """
 
 import logging
-from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -23,15 +25,13 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from core.errors import ApplicationError, NotFoundError
 from core.task_queue import task_send
-from ml.loader import champion
-from pricing import selectors
-from pricing.ml import demand, engine, guardrails, optimiser
-from pricing.models import Mode, Objective, PriceChangeAudit, PriceSuggestion, PricingRun
+from pricing import inference, selectors
+from pricing.ml import demand, engine, guardrails
+from pricing.models import Mode, PriceChangeAudit, PriceSuggestion, PricingRun
 from shop.models import PriceChange, Variant
 from shop.services import variant_price_set
 
 logger = logging.getLogger(__name__)
-KIND = "demand"
 
 
 def pricing_run_enqueue(*, started_by=None, trigger: str = PricingRun.Trigger.ADMIN) -> PricingRun:
@@ -69,12 +69,6 @@ def pricing_run_queued_execute(*, run_id: int) -> PricingRun:
     return pricing_run_execute(trigger=run.trigger, started_by=run.started_by, run=run)
 
 
-def _served_trees() -> tuple[demand.Booster, str, int | None]:
-    served = champion(KIND)
-    trees = served.model if isinstance(served.model, demand.Booster) else demand.Booster(booster=None)
-    return trees, served.label, served.version_id
-
-
 def pricing_run_execute(
     *,
     trigger: str,
@@ -86,13 +80,13 @@ def pricing_run_execute(
     """Suggest a price for each active variant; apply at once where the category is automatic.
     `run`: a queued run row to fill in (pricing_run_queued_execute); else a new one is created."""
     now = now or timezone.now()
-    trees, label, version_id = _served_trees()
+    model = inference.demand_model_served()
     if run is None:
         run = PricingRun.objects.create(trigger=trigger, started_by=started_by)
-    run.model_label, run.model_version_id, run.status = label, version_id, PricingRun.Status.RUNNING
+    run.model_label, run.model_version_id, run.status = model.label, model.version_id, PricingRun.Status.RUNNING
     run.save(update_fields=["model_label", "model_version", "status"])
     try:
-        suggestions = _suggestions_create(run=run, variant_ids=variant_ids, now=now, trees=trees)
+        suggestions = _suggestions_create(run=run, variant_ids=variant_ids, now=now, trees=model.trees)
     except Exception as error:
         PricingRun.objects.filter(pk=run.pk).update(
             status=PricingRun.Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
@@ -116,34 +110,12 @@ def pricing_run_execute(
 
 
 def _suggestions_create(*, run: PricingRun, variant_ids, now: datetime, trees: demand.Booster) -> list[PriceSuggestion]:
+    """The served model's suggestions (pricing.inference) for the variants, stored; older pending ones superseded."""
     variants = selectors.pricing_variants(variant_ids=variant_ids)
-    today = timezone.localtime(now).date()
-    start = today - timedelta(days=settings.PRICING_WINDOW_DAYS)
-    history = selectors.demand_history(variants=variants, start=start, end=today)
-    policies = selectors.variant_policies(variants=variants)
-    catalog = selectors.pricing_catalog(variants=variants, history=history, policies=policies, now=now)
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, variant in enumerate(variants):
-        policy = policies[variant.pk]
-        clear_days = max((policy.clear_by - today).days, 1) if policy.clear_by else 30
-        objective = policy.objective if policy.objective != Objective.SELL_THROUGH or policy.clear_by else "profit"
-        groups[(objective, clear_days)].append(i)
-    rows = []
-    for (objective, clear_days), members in groups.items():
-        index = np.array(members)
-        part = catalog.take(index)
-        result = engine.suggest(
-            history=history,
-            catalog=part,
-            objective=objective,
-            today=today.toordinal(),
-            trees=trees,
-            settings=optimiser.Settings(clear_days=clear_days),
-            explore=settings.PRICING_EXPLORATION,
-        )
-        curves = engine.curves(result, part)
-        for j, i in enumerate(members):
-            rows.append(_suggestion_row(run, variants[i], policies[variants[i].pk], result, curves, j))
+    rows = [
+        _suggestion_row(run, found.variant, found.policy, found.result, found.curves, found.index)
+        for found in inference.price_suggestions_compute(variants=variants, now=now, trees=trees)
+    ]
     with transaction.atomic():
         PriceSuggestion.objects.filter(variant__in=variants, status=PriceSuggestion.Status.PENDING).update(
             status=PriceSuggestion.Status.SUPERSEDED

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from checkout.selectors import cart_get
-from recommendations import api_docs, selectors, services
+from recommendations import api_docs, inference, selectors, services
 from recommendations.serializers import (
     BlockQuerySerializer,
     ForYouQuerySerializer,
@@ -46,7 +46,7 @@ def _cached(request, build) -> Response:
         return _respond(request, build())
     else:
         whose = "anonymous"
-    served = selectors.served_version()
+    served = inference.served_version()
     key = f"recs:response:{served.version_id if served else 0}:{whose}:{request.get_full_path()}"
     data = cache.get(key)
     if data is None:
@@ -55,7 +55,7 @@ def _cached(request, build) -> Response:
     return Response(data)
 
 
-def _respond(request, block: selectors.RecommendationBlock) -> Response:
+def _respond(request, block: inference.RecommendationBlock) -> Response:
     variants = dict(
         Variant.objects.filter(product__in=[item.product for item in block.items], is_active=True, stock_quantity__gt=0)
         .order_by("product_id", "-position", "-id")
@@ -73,7 +73,7 @@ class ForYouView(APIView):
         params.is_valid(raise_exception=True)
         return _cached(
             request,
-            lambda: selectors.recommendations_for_user(
+            lambda: inference.recommendations_for_user(
                 **_owner(request),
                 viewed=params.validated_data.get("viewed", ()),
                 limit=params.validated_data["limit"],
@@ -89,7 +89,7 @@ class TrendingView(APIView):
     def get(self, request):
         params = BlockQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return _cached(request, lambda: selectors.trending_products(**_owner(request), **params.validated_data))
+        return _cached(request, lambda: inference.trending_products(**_owner(request), **params.validated_data))
 
 
 def _product_block(request, pk: int, build) -> Response:
@@ -106,7 +106,7 @@ class SimilarView(APIView):
     @api_docs.similar_get
     def get(self, request, pk: int):
         return _product_block(
-            request, pk, lambda product, owner, params: selectors.similar_products(product=product, **owner, **params)
+            request, pk, lambda product, owner, params: inference.similar_products(product=product, **owner, **params)
         )
 
 
@@ -118,7 +118,7 @@ class BoughtTogetherView(APIView):
         return _product_block(
             request,
             pk,
-            lambda product, owner, params: selectors.bought_together(product_ids=[product.pk], **owner, **params),
+            lambda product, owner, params: inference.bought_together(product_ids=[product.pk], **owner, **params),
         )
 
 
@@ -136,7 +136,7 @@ class CartView(APIView):
             if cart is None
             else list(cart.lines.filter(saved_for_later=False).values_list("variant__product_id", flat=True).distinct())
         )
-        block = selectors.bought_together(product_ids=product_ids, **owner, block="cart", **params.validated_data)
+        block = inference.bought_together(product_ids=product_ids, **owner, block="cart", **params.validated_data)
         return _respond(request, block)
 
 

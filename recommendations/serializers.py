@@ -3,8 +3,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from recommendations.inference import BLOCK_TITLES, REASON_CODES
 from recommendations.models import RecommendationEvent
-from recommendations.selectors import BLOCK_TITLES, REASON_CODES
 from shop.models import Category
 
 MAX_LIMIT = 50

@@ -4,7 +4,7 @@ Publishing runs in the `als` kind's publish step (recommendations.kinds.AlsKind.
 the platform with the version row once its artifact is recorded), before the registry's release
 transaction flips the champion: the new version's rows are all in place, in one transaction,
 before any reader can be pointed at them. Readers read the champion's rows only
-(recommendations.selectors), so the swap is the registry's own atomic alias switch.
+(recommendations.inference), so the swap is the registry's own atomic alias switch.
 """
 
 import logging

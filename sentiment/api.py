@@ -5,7 +5,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sentiment import api_docs, selectors, services
+from sentiment import api_docs, inference, selectors
 from sentiment.serializers import ProductSentimentSerializer, ScoreRequestSerializer
 from shop.models import Product
 
@@ -27,4 +27,4 @@ class ScoreView(APIView):
     def post(self, request):
         serializer = ScoreRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response(services.text_score(text=serializer.validated_data["text"]))
+        return Response(inference.text_score(text=serializer.validated_data["text"]))

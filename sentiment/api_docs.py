@@ -5,8 +5,8 @@ examples, as decorators that `sentiment.api` puts on its views (`@api_docs.<view
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
 from core.api import THROTTLED_RESPONSE, error_example, error_response
+from sentiment.inference import ModelUnavailableError
 from sentiment.serializers import ProductSentimentSerializer, ScoreRequestSerializer, ScoreResponseSerializer
-from sentiment.services import ModelUnavailableError
 
 SUMMARY_EXAMPLE = OpenApiExample(
     "A well-liked pair of headphones",

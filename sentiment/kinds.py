@@ -12,8 +12,8 @@ same run: TF-IDF + logistic regression trained on the same split (`baseline_tfid
 (`baseline_vader_*`), plus the expected calibration error.
 
 Served before any version exists: VADER (sentiment.ml.baselines), which needs no training. When
-even that cannot load, `baseline()` returns None and sentiment.services records the stars
-fallback.
+even that cannot load, `baseline()` returns None and sentiment.inference serves the stars
+fallback (which sentiment.services records).
 """
 
 import logging

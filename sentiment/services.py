@@ -1,9 +1,8 @@
 """Writes of the sentiment app: scoring reviews, product summaries and aspects, moderation, schedules.
 
-Scoring uses the `sentiment` champion (ml.loader): a trained version, or the kind's VADER
-baseline before any version exists. When no model can score at all (the baseline failed to
-load, or scoring raised), the review gets the stars fallback (1-2 stars negative, 3 neutral,
-4-5 positive), recorded as `source=stars` so nobody mistakes it for a model's reading.
+The readings come from sentiment.inference (the `sentiment` champion through ml.loader, the VADER
+baseline before any version exists, else the stars fallback recorded as `source=stars`); these
+services store them: ReviewSentiment rows, product counts and aspects.
 
 A review is scored right after its submit commits (`review_sentiment_on_submit`, called from
 shop.services.review_create and review_update): synchronously by default (one short text takes
@@ -17,10 +16,8 @@ invalidates the anonymous page cache when anything changed.
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
@@ -29,145 +26,29 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from core.page_cache import page_cache_invalidate
 from core.task_queue import task_send
-from ml.embeddings import encode
-from ml.loader import champion
-from sentiment import selectors
-from sentiment.ml import aspects as aspect_engine
-from sentiment.ml.labels import LABELS, label_from_stars
-from sentiment.ml.moderation import review_flags
+from sentiment import inference
 from sentiment.models import Label, ProductSentiment, ReviewSentiment
 from shop.models import Product, Review
 from shop.services import review_status_set
 
 logger = logging.getLogger(__name__)
 
-KIND = "sentiment"
-
 
 # --- Scoring ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Scorer:
-    """What scores texts now: `model` None means the stars fallback."""
-
-    model: object | None
-    source: str
-    version_id: int | None
-    label: str
-
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray | None:
-        """(n, 3) probabilities, or None when this scorer cannot read texts (the stars fallback)."""
-        if self.model is None or not texts:
-            return None if self.model is None else np.zeros((0, len(LABELS)))
-        return np.asarray(self.model.predict_proba(list(texts)), dtype=np.float64)
-
-
-class ModelUnavailableError(ApplicationError):
-    """No model can read text right now (only the stars fallback is left)."""
-
-    status_code = 503
-
-    def __init__(self):
-        super().__init__("No sentiment model is available to score text right now.", code="model_unavailable")
-
-
-STARS_FALLBACK = Scorer(model=None, source=ReviewSentiment.Source.STARS, version_id=None, label="stars fallback")
-
-
-def scorer_current() -> Scorer:
-    """The champion as a Scorer; the stars fallback when there is none that can load. Never raises."""
-    try:
-        served = champion(KIND)
-    except Exception:
-        logger.exception("No sentiment model could be served; using the stars fallback")
-        return STARS_FALLBACK
-    if served.model is None:
-        return STARS_FALLBACK
-    if served.is_baseline:
-        return Scorer(
-            model=served.model, source=ReviewSentiment.Source.BASELINE, version_id=None, label="baseline (VADER)"
-        )
-    return Scorer(
-        model=served.model, source=ReviewSentiment.Source.MODEL, version_id=served.version_id, label=served.label
-    )
-
-
-def text_score(*, text: str) -> dict:
-    """The sentiment of any text (the staff API): label, probabilities, confidence, the model's label."""
-    text = text.strip()
-    if not text:
-        raise ApplicationError("Give a text to score.", code="invalid", details={"text": ["This field is required."]})
-    scorer = scorer_current()
-    probabilities = _safe_probabilities(scorer, [text])
-    if probabilities is None:
-        raise ModelUnavailableError()
-    row = probabilities[0]
-    return {
-        "label": LABELS[int(row.argmax())],
-        "probabilities": dict(zip(LABELS, (round(float(value), 4) for value in row), strict=True)),
-        "confidence": round(float(row.max()), 4),
-        "score": round(float(row[2] - row[0]), 4),
-        "model": scorer.label,
-    }
-
-
-def _safe_probabilities(scorer: Scorer, texts: Sequence[str]) -> np.ndarray | None:
-    try:
-        return scorer.probabilities(texts)
-    except Exception:
-        logger.exception("Sentiment scoring failed with %s; using the stars fallback", scorer.label)
-        return None
-
-
-def _product_words(product: Product) -> frozenset[str]:
-    """Words of the product's, brand's and category's names: never aspects of their own."""
-    names = [product.name, getattr(product.brand, "name", ""), getattr(product.category, "name", "")]
-    return frozenset(aspect_engine.WORD.findall(" ".join(names).lower()))
-
-
-def _review_aspects(text: str, exclude: frozenset[str]) -> list[str]:
-    found = []
-    for clause in aspect_engine.clauses(text):
-        for phrase in aspect_engine.candidates(clause, exclude=exclude):
-            if phrase not in found:
-                found.append(phrase)
-    return found
-
-
-def reviews_score(*, reviews: Sequence[Review], scorer: Scorer | None = None) -> list[ReviewSentiment]:
-    """Score reviews in one batch and save their rows (created or replaced). The rows' moderation
-    state opens when flags are new; a row staff already cleared stays cleared for the same flags."""
+def reviews_score(*, reviews: Sequence[Review], scorer: inference.Scorer | None = None) -> list[ReviewSentiment]:
+    """Score reviews in one batch (sentiment.inference.reviews_read) and save their rows (created or
+    replaced). The rows' moderation state opens when flags are new; a row staff already cleared
+    stays cleared for the same flags."""
     if not reviews:
         return []
-    scorer = scorer or scorer_current()
-    texts = [selectors.review_text(title=review.title, body=review.body) for review in reviews]
-    probabilities = _safe_probabilities(scorer, texts)
-    used = scorer if probabilities is not None else STARS_FALLBACK
+    readings = inference.reviews_read(reviews=reviews, scorer=scorer)
     existing = {row.review_id: row for row in ReviewSentiment.objects.filter(review__in=[r.pk for r in reviews])}
     now = timezone.now()
     saved = []
-    for index, review in enumerate(reviews):
-        if probabilities is None:
-            row_probabilities = np.eye(len(LABELS))[label_from_stars(review.rating)]
-            confidence = None
-        else:
-            row_probabilities = probabilities[index]
-            confidence = float(row_probabilities.max())
-        readable = probabilities is not None
-        recent = (
-            readable
-            and review.rating <= 2
-            and row_probabilities[0] >= 0.8
-            and selectors.review_recent_order(review=review)
-        )
-        flags = review_flags(
-            text=texts[index],
-            rating=review.rating,
-            probabilities=row_probabilities if readable else None,
-            recent_order=recent,
-        )
-        codes = [flag.code for flag in flags]
+    for review, reading in zip(reviews, readings, strict=True):
+        codes = [flag.code for flag in reading.flags]
         previous = existing.get(review.pk)
         if not codes:
             moderation = ReviewSentiment.Moderation.NONE
@@ -180,18 +61,18 @@ def reviews_score(*, reviews: Sequence[Review], scorer: Scorer | None = None) ->
         else:
             moderation = ReviewSentiment.Moderation.OPEN
         values = {
-            "label": LABELS[int(np.argmax(row_probabilities))],
-            "negative": float(row_probabilities[0]),
-            "neutral": float(row_probabilities[1]),
-            "positive": float(row_probabilities[2]),
-            "score": float(row_probabilities[2] - row_probabilities[0]),
-            "confidence": confidence,
-            "source": used.source,
-            "model_version_id": used.version_id,
-            "model_label": used.label,
-            "aspects": _review_aspects(texts[index], _product_words(review.product)),
+            "label": reading.label,
+            "negative": float(reading.probabilities[0]),
+            "neutral": float(reading.probabilities[1]),
+            "positive": float(reading.probabilities[2]),
+            "score": reading.score,
+            "confidence": reading.confidence,
+            "source": reading.source,
+            "model_version_id": reading.model_version_id,
+            "model_label": reading.model_label,
+            "aspects": reading.aspects,
             "flags": codes,
-            "flag_reasons": "\n".join(flag.reason for flag in flags),
+            "flag_reasons": "\n".join(flag.reason for flag in reading.flags),
             "moderation": moderation,
             "scored_at": now,
         }
@@ -231,7 +112,7 @@ def review_sentiment_on_submit(*, review_id: int) -> ReviewSentiment | None:
         logger.exception("Sentiment scoring of review %s failed; recording the stars fallback", review_id)
     try:
         with transaction.atomic():
-            row = reviews_score(reviews=[review], scorer=STARS_FALLBACK)[0]
+            row = reviews_score(reviews=[review], scorer=inference.STARS_FALLBACK)[0]
             product_sentiment_counts_refresh(product_ids=[review.product_id])
         return row
     except Exception:
@@ -250,7 +131,7 @@ def reviews_rescore(*, batch_size: int = 256, only_outdated: bool = True) -> int
     What the nightly task runs: when the champion has not changed, nothing is outdated and it
     costs one query. Products whose reviews changed get their counts refreshed and aspects marked stale.
     """
-    scorer = scorer_current()
+    scorer = inference.scorer_current()
     reviews = Review.objects.select_related("product__brand", "product__category").order_by("pk")
     if only_outdated:
         current = Q(sentiment__source=scorer.source)
@@ -312,34 +193,7 @@ def product_sentiment_refresh(*, product_id: int) -> ProductSentiment:
         .select_related("sentiment")
         .order_by("-created_at")[: settings.SENTIMENT_ASPECT_REVIEWS]
     )
-    exclude = _product_words(product)
-    units: list[tuple[int, str, list[str]]] = []  # (review id, clause, phrases)
-    for review in reviews:
-        for clause in aspect_engine.clauses(selectors.review_text(title=review.title, body=review.body)):
-            phrases = aspect_engine.candidates(clause, exclude=exclude)
-            if phrases:
-                units.append((review.pk, clause, phrases))
-    scorer = scorer_current()
-    probabilities = _safe_probabilities(scorer, [clause for _id, clause, _phrases in units]) if units else None
-    review_scores = {review.pk: getattr(getattr(review, "sentiment", None), "score", 0.0) for review in reviews}
-    mentions = []
-    for index, (review_id, _clause, phrases) in enumerate(units):
-        score = (
-            float(probabilities[index][2] - probabilities[index][0])
-            if probabilities is not None
-            else review_scores[review_id]
-        )
-        mentions.extend(aspect_engine.Mention(phrase=phrase, review_id=review_id, score=score) for phrase in phrases)
-    liked, disliked = (
-        aspect_engine.aspects_rank(
-            mentions,
-            encode=encode,
-            similarity=settings.SENTIMENT_ASPECT_SIMILARITY,
-            min_mentions=settings.SENTIMENT_ASPECT_MIN_MENTIONS,
-        )
-        if mentions
-        else ([], [])
-    )
+    liked, disliked = inference.product_aspects_rank(product=product, reviews=reviews)
     with transaction.atomic():
         product_sentiment_counts_refresh(product_ids=[product_id])
         summary = ProductSentiment.objects.select_for_update().get(product_id=product_id)

@@ -10,12 +10,12 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from core.warmup import warm_up_step_register
         from ml.kinds import register
-        from support import nlu
+        from support import inference
         from support.kinds import SupportIntentsKind
 
         register(SupportIntentsKind())
         # The bot's first answer loads the encoder, its champion and the FAQ index (seconds): do it before traffic.
-        warm_up_step_register("support bot", lambda: nlu.understand("hello"))
+        warm_up_step_register("support bot", lambda: inference.understand("hello"))
         post_migrate.connect(_seed_defaults, sender=self, dispatch_uid="support.seed_defaults")
 
 

@@ -28,11 +28,11 @@ from core.errors import ApplicationError, NotFoundError
 from orders import selectors as order_selectors
 from orders import services as order_services
 from orders.models import Order
-from recommendations.selectors import bought_together
+from recommendations.inference import bought_together
 from shop import selectors as shop_selectors
 from shop.filters import ProductFilters
 from shop.models import Product
-from support import nlu, selectors
+from support import inference, selectors
 from support.models import Conversation, FaqEntry, ReturnRequest
 from support.pii import pii_mask
 from support.returns import return_request_create
@@ -120,7 +120,7 @@ def respond(turn: Turn) -> Reply:
         reply = _pending_answer(turn, pending)
         if reply is not None:
             return reply
-    understanding = nlu.understand(turn.text)
+    understanding = inference.understand(turn.text)
     prediction = understanding.prediction
     if prediction.intent is None:
         faq = understanding.faq
@@ -460,7 +460,7 @@ def _category_faq(turn: Turn, intent: str) -> Reply | None:
     entries = selectors.faq_for_category(category=FAQ_CATEGORIES[intent])
     if not entries:
         return None
-    match = nlu.faq_best_in(turn.text, faq_ids={entry.pk for entry in entries})
+    match = inference.faq_best_in(turn.text, faq_ids={entry.pk for entry in entries})
     return _faq_reply(match.faq_id if match else entries[0].pk, intent=intent)
 
 

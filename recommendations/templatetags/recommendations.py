@@ -15,7 +15,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from recommendations import selectors
+from recommendations import inference
 
 logger = logging.getLogger(__name__)
 register = template.Library()
@@ -35,7 +35,7 @@ def recommendations_placeholder(block: str, product=None, *, limit: int = 0) -> 
     url = reverse(name, kwargs={"pk": product.pk}) if per_product else reverse(name)
     return {
         "block": block,
-        "title": selectors.BLOCK_TITLES[block],
+        "title": inference.BLOCK_TITLES[block],
         "url": f"{url}?limit={limit or settings.RECOMMENDATIONS_BLOCK_LIMIT}",
         "product": product,
         "currency_symbol": settings.SHOP_CURRENCY_SYMBOL,
@@ -49,7 +49,7 @@ def recommendations_block(context, block: str, lines) -> dict:
     session = getattr(request, "session", None)
     found = _safely(
         block,
-        lambda: selectors.bought_together(
+        lambda: inference.bought_together(
             product_ids=_product_ids(lines),
             user=request.user,
             session_key=(session and session.session_key) or "",
@@ -61,23 +61,23 @@ def recommendations_block(context, block: str, lines) -> dict:
 
 
 @register.simple_tag
-def order_recommendations(order, limit: int = 4) -> selectors.RecommendationBlock:
+def order_recommendations(order, limit: int = 4) -> inference.RecommendationBlock:
     return _safely(
         "order",
-        lambda: selectors.bought_together(
+        lambda: inference.bought_together(
             product_ids=_product_ids(order.lines.all()), user=order.user, limit=limit, block="order"
         ),
     )
 
 
-def _safely(block: str, build: Callable[[], selectors.RecommendationBlock]) -> selectors.RecommendationBlock:
+def _safely(block: str, build: Callable[[], inference.RecommendationBlock]) -> inference.RecommendationBlock:
     """The block, or an empty one when building it fails: a page or an email never fails for a recommendation."""
     try:
         return build()
     except Exception:
         logger.exception("Could not build the %s recommendation block", block)
-        return selectors.RecommendationBlock(
-            block=block, title=selectors.BLOCK_TITLES[block], items=[], model_version_id=None
+        return inference.RecommendationBlock(
+            block=block, title=inference.BLOCK_TITLES[block], items=[], model_version_id=None
         )
 
 

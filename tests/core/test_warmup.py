@@ -28,7 +28,7 @@ def test_a_failing_step_is_logged_and_the_worker_still_boots(monkeypatch, caplog
     def encoder_missing(text):
         raise OSError("model files missing")
 
-    monkeypatch.setattr("support.nlu.understand", encoder_missing)
+    monkeypatch.setattr("support.inference.understand", encoder_missing)
     beats = []
 
     warm_up(heartbeat=lambda: beats.append("alive"))

@@ -11,7 +11,7 @@ from events.models import Interaction
 from ml import loader
 from ml.models import ModelVersion
 from ml.services import model_version_promote
-from recommendations import selectors
+from recommendations import inference
 from recommendations.ml import lists
 from tests.factories import UserFactory
 from tests.recommendations.store import PER_GROUP, train
@@ -59,10 +59,10 @@ def test_requests_between_two_events_reuse_one_fold_in(store, fold_ins):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
 
-    # when: the API twice with other parameters (no response cache entry), then the selector itself
+    # when: the API twice with other parameters (no response cache entry), then inference itself
     first = client.get("/api/v1/recommendations/for-you/", {"limit": 5}).json()
     second = client.get("/api/v1/recommendations/for-you/", {"limit": 3}).json()
-    block = selectors.recommendations_for_user(user=user, limit=5)
+    block = inference.recommendations_for_user(user=user, limit=5)
 
     # then: one fold-in of the three events served all three, with the same list and reasons
     assert fold_ins == [3]
@@ -78,13 +78,13 @@ def test_a_new_event_misses_the_cache_and_its_product_shapes_the_list(store, fol
     # given: a shopper folded in once on three Audio views
     user = UserFactory()
     record(user, "view", audio(store))
-    before = selectors.recommendations_for_user(user=user, limit=5)
+    before = inference.recommendations_for_user(user=user, limit=5)
     assert {item.product.category_id for item in before.items} == {store.categories[2].pk}
 
     # when: they buy three Garden products
     record(user, "purchase", garden(store))
-    after = selectors.recommendations_for_user(user=user, limit=5)
-    again = selectors.recommendations_for_user(user=user, limit=5)
+    after = inference.recommendations_for_user(user=user, limit=5)
+    again = inference.recommendations_for_user(user=user, limit=5)
 
     # then: folded in again on all six events (once), and Garden products explained by the purchases appear
     assert fold_ins == [3, 6]
@@ -102,15 +102,15 @@ def test_a_new_champion_misses_the_cache_and_a_rollback_finds_the_old_entry(stor
     second = train(factors=4).version
     user = UserFactory()
     record(user, "view", audio(store))  # after both trainings: folded in on either version
-    first_block = selectors.recommendations_for_user(user=user, limit=5)
+    first_block = inference.recommendations_for_user(user=user, limit=5)
 
     # when: the second version is promoted, then the first again
     model_version_promote(version=ModelVersion.objects.get(pk=second.pk), user=None)
     loader.cache.clear()
-    second_block = selectors.recommendations_for_user(user=user, limit=5)
+    second_block = inference.recommendations_for_user(user=user, limit=5)
     model_version_promote(version=ModelVersion.objects.get(pk=store.version_id), user=None)
     loader.cache.clear()
-    back = selectors.recommendations_for_user(user=user, limit=5)
+    back = inference.recommendations_for_user(user=user, limit=5)
 
     # then: the new champion folded in afresh; the rollback was served the first version's entry
     assert fold_ins == [3, 3]
@@ -130,11 +130,11 @@ def test_two_shoppers_never_share_an_entry(store, fold_ins):
         record(user, "view", audio(store), at=at)
 
     # when
-    ann_first = selectors.recommendations_for_user(user=ann, limit=5)
-    bob_first = selectors.recommendations_for_user(user=bob, limit=5)
+    ann_first = inference.recommendations_for_user(user=ann, limit=5)
+    bob_first = inference.recommendations_for_user(user=bob, limit=5)
     record(bob, "purchase", garden(store))
-    bob_after = selectors.recommendations_for_user(user=bob, limit=5)
-    ann_again = selectors.recommendations_for_user(user=ann, limit=5)
+    bob_after = inference.recommendations_for_user(user=bob, limit=5)
+    ann_again = inference.recommendations_for_user(user=ann, limit=5)
 
     # then: each shopper was folded in on their own; Bob's new events changed his list only
     assert fold_ins == [3, 3, 6]
@@ -149,9 +149,9 @@ def test_the_viewed_ids_the_browser_sends_are_part_of_the_key(store, fold_ins):
     viewed = (garden(store)[0].pk,)
 
     # when: without, then twice with the same viewed id
-    plain = selectors.recommendations_for_user(user=user, limit=5)
-    with_viewed = selectors.recommendations_for_user(user=user, viewed=viewed, limit=5)
-    again = selectors.recommendations_for_user(user=user, viewed=viewed, limit=5)
+    plain = inference.recommendations_for_user(user=user, limit=5)
+    with_viewed = inference.recommendations_for_user(user=user, viewed=viewed, limit=5)
+    again = inference.recommendations_for_user(user=user, viewed=viewed, limit=5)
 
     # then: the viewed product was folded in once (four events), and it explains part of the list
     assert fold_ins == [3, 4]

@@ -9,7 +9,7 @@ from events.models import Interaction
 from ml.kinds import kind_get
 from ml.models import TrainingRun
 from ml.services import training_run_create, training_run_execute
-from recommendations.selectors import popular_product_ids
+from recommendations.inference import popular_product_ids
 from tests.factories import ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from events.models import Interaction
 from ml.kinds import kind_get
 from ml.loader import model_version_load
-from recommendations import selectors
+from recommendations import inference, selectors
 from recommendations.ml import interactions
 from recommendations.models import Publication, RecommendationList
 from recommendations.services import ListTable, lists_copy, publication_write, publications_prune
@@ -131,7 +131,7 @@ def test_reasons_name_a_product_the_user_really_interacted_with(settings):
     theirs = set(Interaction.objects.filter(user=user).values_list("product_id", flat=True))
 
     # when
-    block = selectors.recommendations_for_user(user=user, limit=6)
+    block = inference.recommendations_for_user(user=user, limit=6)
 
     # then
     assert block.personalised

@@ -7,7 +7,7 @@ from django.utils import timezone
 from events.models import Interaction
 from ml.models import ModelVersion
 from ml.services import model_version_promote
-from recommendations import selectors
+from recommendations import inference, selectors
 from recommendations.ml import als, interactions, lists
 from recommendations.models import RecommendationList
 from tests.factories import UserFactory
@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 def test_products_the_user_bought_are_never_recommended_to_them(store):
     # given: the store's trending product bought after training (non-consumable)
     user = UserFactory()
-    top = selectors.trending_products(limit=1).items[0].product
+    top = inference.trending_products(limit=1).items[0].product
     Interaction.objects.create(kind="purchase", user=user, product=top, created_at=timezone.now())
 
     # when
-    trending = selectors.trending_products(user=user, limit=10)
-    for_you = selectors.recommendations_for_user(user=user, limit=10)
+    trending = inference.trending_products(user=user, limit=10)
+    for_you = inference.recommendations_for_user(user=user, limit=10)
 
     # then
     assert top.pk not in [item.product.pk for item in trending.items]
@@ -36,7 +36,7 @@ def test_a_consumable_comes_back_after_its_rebuy_days(store, settings):
     # given: the Kitchen category is consumable with a 30-day re-buy; two buyers of its top product
     settings.RECOMMENDATIONS_CONSUMABLES = {store.categories[0].slug: 30}
     kitchen = store.categories[0]
-    top = selectors.trending_products(limit=1, category=kitchen).items[0].product
+    top = inference.trending_products(limit=1, category=kitchen).items[0].product
     recent, long_ago = UserFactory(), UserFactory()
     Interaction.objects.bulk_create(
         [
@@ -46,8 +46,8 @@ def test_a_consumable_comes_back_after_its_rebuy_days(store, settings):
     )
 
     # when
-    recent_list = selectors.trending_products(user=recent, limit=5, category=kitchen)
-    long_ago_list = selectors.trending_products(user=long_ago, limit=5, category=kitchen)
+    recent_list = inference.trending_products(user=recent, limit=5, category=kitchen)
+    long_ago_list = inference.trending_products(user=long_ago, limit=5, category=kitchen)
 
     # then
     assert top.pk not in [item.product.pk for item in recent_list.items]
@@ -56,12 +56,12 @@ def test_a_consumable_comes_back_after_its_rebuy_days(store, settings):
 
 def test_out_of_stock_and_inactive_products_are_left_out(store):
     # given
-    first, second = (item.product for item in selectors.trending_products(limit=2).items)
+    first, second = (item.product for item in inference.trending_products(limit=2).items)
     first.__class__.objects.filter(pk=first.pk).update(in_stock=False)
     second.__class__.objects.filter(pk=second.pk).update(is_active=False)
 
     # when
-    shown = [item.product.pk for item in selectors.trending_products(limit=45).items]
+    shown = [item.product.pk for item in inference.trending_products(limit=45).items]
 
     # then
     assert first.pk not in shown
@@ -73,7 +73,7 @@ def test_a_category_filter_keeps_only_that_categorys_products(store):
     garden = store.categories[1]
 
     # when
-    block = selectors.recommendations_for_user(user=store.users[0], limit=6, category=garden)
+    block = inference.recommendations_for_user(user=store.users[0], limit=6, category=garden)
 
     # then
     assert len(block.items) == 6
@@ -82,7 +82,7 @@ def test_a_category_filter_keeps_only_that_categorys_products(store):
 
 def test_at_most_three_products_of_one_brand_in_a_block(store):
     # when: the 45 products share 5 brands
-    block = selectors.trending_products(limit=12)
+    block = inference.trending_products(limit=12)
 
     # then
     brands = [item.product.brand_id for item in block.items]
@@ -95,7 +95,7 @@ def test_an_anonymous_shopper_gets_products_like_those_viewed_in_this_session(st
     viewed = store.products[PER_GROUP + 2]
 
     # when
-    block = selectors.recommendations_for_user(viewed=(viewed.pk,), limit=4)
+    block = inference.recommendations_for_user(viewed=(viewed.pk,), limit=4)
 
     # then
     assert not block.personalised
@@ -113,7 +113,7 @@ def test_the_session_of_a_signed_out_shopper_counts_by_its_key(store):
     Interaction.objects.create(kind="view", session_key="s" * 32, product=viewed, created_at=timezone.now())
 
     # when
-    block = selectors.recommendations_for_user(session_key="s" * 32, limit=3)
+    block = inference.recommendations_for_user(session_key="s" * 32, limit=3)
 
     # then
     assert [item.reason_product_id for item in block.items] == [viewed.pk] * 3
@@ -124,11 +124,11 @@ def test_a_shopper_nobody_knows_gets_category_popularity_then_trending_never_not
     newcomer = UserFactory()
 
     # when
-    for_newcomer = selectors.recommendations_for_user(user=newcomer, limit=8)
-    for_visitor = selectors.recommendations_for_user(limit=8)
+    for_newcomer = inference.recommendations_for_user(user=newcomer, limit=8)
+    for_visitor = inference.recommendations_for_user(limit=8)
 
     # then
-    trending = [item.product.pk for item in selectors.trending_products(limit=8).items]
+    trending = [item.product.pk for item in inference.trending_products(limit=8).items]
     for block in (for_newcomer, for_visitor):
         assert not block.personalised
         assert [item.product.pk for item in block.items] == trending
@@ -142,7 +142,7 @@ def test_without_any_trained_version_blocks_show_best_sellers(settings):
     best.__class__.objects.filter(pk=best.pk).update(popularity=99)
 
     # when
-    block = selectors.recommendations_for_user(user=store.users[0], limit=5)
+    block = inference.recommendations_for_user(user=store.users[0], limit=5)
 
     # then
     assert block.model_version_id is None
@@ -157,7 +157,7 @@ def test_new_events_after_training_are_folded_in(store):
     Interaction.objects.bulk_create([event("view", user, product, days_ago=0) for product in audio])
 
     # when
-    block = selectors.recommendations_for_user(user=user, limit=5)
+    block = inference.recommendations_for_user(user=user, limit=5)
 
     # then: Audio products, each explained by one of the three views
     assert block.personalised
@@ -207,7 +207,7 @@ def test_fold_in_and_publication_use_the_confidences_the_model_learned_from(sche
     store = planted_store()
     learned, published = learned_matrices(monkeypatch), recorded(monkeypatch, lists, "user_top_n")
     train(store, confidence=scheme)
-    served = selectors.served_version()
+    served = inference.served_version()
     confidences = learned[-1] * served.model.params.alpha  # the published model's fit: the whole window
     user = store.users[0]
     trained_row = confidences[interactions.codes(served.model.user_ids, np.array([user.pk]))[0][0]]
@@ -215,7 +215,7 @@ def test_fold_in_and_publication_use_the_confidences_the_model_learned_from(sche
     # when: the user is folded in on their own events, weighted as at the end of training
     folded = recorded(monkeypatch, lists, "fold_in")
     monkeypatch.setattr(timezone, "now", lambda: served.publication.trained_until)
-    selectors.folded_in_list(served=served, user=user, history=selectors.shopper_history(user=user))
+    inference.folded_in_list(served=served, user=user, history=inference.shopper_history(user=user))
 
     # then: publishing ranked with exactly those confidences, and the fold-in had the user's row of them
     assert served.model.params.confidence == scheme
@@ -236,12 +236,12 @@ def test_readers_switch_from_the_old_lists_to_the_new_ones_with_the_champion(sto
     assert second.pk != first
 
     # when
-    before = selectors.recommendations_for_user(user=user, limit=5)
+    before = inference.recommendations_for_user(user=user, limit=5)
     model_version_promote(version=ModelVersion.objects.get(pk=second.pk), user=None)
     from ml import loader
 
     loader.cache.clear()
-    after = selectors.recommendations_for_user(user=user, limit=5)
+    after = inference.recommendations_for_user(user=user, limit=5)
 
     # then: each answer comes whole from one version's list
     for block, version in ((before, first), (after, second.pk)):
@@ -271,7 +271,7 @@ def test_a_user_not_active_lately_has_no_published_list_but_is_folded_in(setting
     train(store)
 
     # when
-    block = selectors.recommendations_for_user(user=sleeper, limit=4)
+    block = inference.recommendations_for_user(user=sleeper, limit=4)
 
     # then
     assert not RecommendationList.objects.filter(kind=RecommendationList.Kind.FOR_USER, key=sleeper.pk).exists()

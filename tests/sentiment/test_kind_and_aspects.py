@@ -6,7 +6,7 @@ from core.errors import ApplicationError
 from ml import services as ml_services
 from ml.loader import champion
 from ml.models import ModelVersion
-from sentiment import services
+from sentiment import inference, services
 from sentiment.models import ProductSentiment, ReviewSentiment
 from tests.factories import ReviewFactory
 
@@ -60,7 +60,7 @@ def test_a_trained_version_stores_engine_and_baseline_metrics_and_serves(product
     assert version.row_counts == {"train_reviews": 24, "holdout_reviews": 6, "seed_sentences": 60,
                                   "reviews_negative": 10, "reviews_neutral": 10, "reviews_positive": 10}  # fmt: skip
     assert version.metrics["macro_f1"] >= 0.8
-    served = services.scorer_current()
+    served = inference.scorer_current()
     assert (served.source, served.version_id) == ("model", version.pk)
     assert services.reviews_rescore() == 30
     assert set(ReviewSentiment.objects.values_list("model_version_id", flat=True)) == {version.pk}

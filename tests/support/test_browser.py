@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from support import nlu
+from support import inference
 from support.models import Message
 from tests.factories import CategoryFactory, ShippingMethodFactory
 
@@ -19,7 +19,7 @@ def test_chat_widget_finds_products_and_keeps_the_conversation_across_pages(brow
     outdoor = CategoryFactory(name="Outdoor", slug="outdoor")
     make_product(name="Waterproof Jacket Lite", slug="waterproof-jacket-lite", price="69.00", category=outdoor)
     make_product(name="Waterproof Jacket Pro", slug="waterproof-jacket-pro", price="129.00", category=outdoor)
-    nlu.understand("hello")  # load the encoder and the model before the clock of the first reply starts
+    inference.understand("hello")  # load the encoder and the model before the clock of the first reply starts
     page = browser_page
 
     page.goto(f"{live_server.url}/search/?q=jacket")

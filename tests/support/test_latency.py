@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from support import nlu
+from support import inference
 from support.api import SupportThrottle
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -29,7 +29,7 @@ MESSAGES = [
 def test_reply_p95_through_the_api(chat, settings, monkeypatch):
     settings.SUPPORT_HANDOFF_AFTER_MISUNDERSTOOD = 1000  # keep every message on the normal path
     monkeypatch.setattr(SupportThrottle, "THROTTLE_RATES", {"support": "10000/min"})
-    nlu.understand("warm up")
+    inference.understand("warm up")
     chat.say("hello")
     times = []
     for i in range(40):

@@ -12,9 +12,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.device import select_device
+from sentiment.inference import scorer_current
 from sentiment.ml import classifier, evaluation
 from sentiment.ml.datasets import DatasetError, labelled_csv_read
-from sentiment.services import scorer_current
 
 JSON_HELP = """\
 With --json, one JSON object is printed:

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sentiment import services
+from sentiment import inference, services
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if options["products"] < 0:
             raise CommandError("--products must be 0 or more.")
         started = time.perf_counter()
-        scorer = services.scorer_current()
+        scorer = inference.scorer_current()
         scored = services.reviews_rescore(only_outdated=not options["all"])
         self.stdout.write(f"Scored {scored} reviews with {scorer.label} in {time.perf_counter() - started:.1f} s.")
         started = time.perf_counter()

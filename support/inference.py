@@ -1,7 +1,11 @@
-"""Understanding one message: the served intent model (champion or baseline) and the FAQ index.
+"""The support app's serving entry: understanding one customer message.
 
-The FAQ index is built from the database with the shared encoder and cached per process, rebuilt
-when the intents/FAQ data stamp changes (checked at most every SUPPORT_DATA_CHECK_SECONDS).
+What the bot (support.dialogue), the warm-up and the tests call for predictions:
+`understand(text)` gives the intent by the served `support_intents` model (the champion through
+ml.loader, or the kind's baseline) and the closest FAQ entry; `faq_best_in(text, faq_ids=...)` the
+closest among some FAQ entries. The FAQ index (`faq_index`) is built from the database with the
+shared encoder and cached per process, rebuilt when the intents/FAQ data stamp changes (checked at
+most every SUPPORT_DATA_CHECK_SECONDS).
 """
 
 import threading
