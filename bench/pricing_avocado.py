@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pricing.ml import demand  # noqa: E402
+from pricing.ml import evaluation  # noqa: E402
 from pricing.ml.data import Catalog, History  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "avocado-prices-hab"
@@ -63,9 +63,13 @@ def main() -> None:
     weeks = days // 7 + 1
     holdout_weeks = round(weeks * 0.2)
     started = time.perf_counter()
-    seasonal = demand.evaluate(history, catalog, holdout_days=holdout_weeks * 7, params=PARAMS, seasonal_lag_days=364)
+    seasonal = evaluation.evaluate(
+        history, catalog, holdout_days=holdout_weeks * 7, params=PARAMS, seasonal_lag_days=364
+    )
     seconds = time.perf_counter() - started
-    last_week = demand.evaluate(history, catalog, holdout_days=holdout_weeks * 7, params=PARAMS, seasonal_lag_days=7)
+    last_week = evaluation.evaluate(
+        history, catalog, holdout_days=holdout_weeks * 7, params=PARAMS, seasonal_lag_days=7
+    )
     result = {
         "series": len(catalog),
         "weeks": weeks,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ml.kinds import ModelKind, Progress, TrainingData
 from pricing import selectors
-from pricing.ml import demand
+from pricing.ml import demand, evaluation
 from pricing.ml.data import Catalog, History
 
 
@@ -74,7 +74,7 @@ class DemandKind(ModelKind):
 
     def evaluate(self, *, model: demand.Booster, data: TrainingData) -> dict[str, float]:
         full: DemandData = data.holdout
-        metrics = demand.evaluate(full.history, full.catalog, holdout_days=full.holdout_days, trees=model)
+        metrics = evaluation.evaluate(full.history, full.catalog, holdout_days=full.holdout_days, trees=model)
         model.metrics = metrics
         return metrics
 

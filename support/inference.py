@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from ml import embeddings
 from ml.loader import champion
 from support import selectors
 from support.ml.engine import Prediction
@@ -35,9 +36,8 @@ class Understanding:
 
 
 def _encode(texts: list[str]):
-    from ml.embeddings import encode
-
-    return encode(texts)
+    """Sentence vectors from the shared encoder (ml.embeddings), which loads on first use."""
+    return embeddings.encode(texts)
 
 
 def faq_index() -> FaqIndex:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pricing.ml import demand, engine, features
+from pricing.ml import demand, engine, evaluation, features
 from tests.pricing.synthetic import planted
 
 
@@ -33,7 +33,7 @@ def test_predicted_demand_never_rises_with_price():
 def test_model_beats_the_seasonal_naive_forecast_on_a_time_split():
     history, catalog, _ = planted(skus=12, days=120, seed=3)
 
-    metrics = demand.evaluate(history, catalog, holdout_days=14)
+    metrics = evaluation.evaluate(history, catalog, holdout_days=14)
 
     assert metrics["holdout_rows"] == 12 * 14
     assert metrics["wmape"] < metrics["baseline_wmape"]
