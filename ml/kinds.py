@@ -10,7 +10,7 @@ subclasses `ModelKind` and calls `register(...)` in its `AppConfig.ready()`. The
     metrics = kind.evaluate(model=model, data=data)            # stage "evaluate" (held-out split)
     kind.save(model=final, directory=...)                      # stage "publish": the artifact (native formats only)
     # the version row now records the artifact (path, checksum), metrics, params, data window; still `training`
-    kind.publish(version=version)                              # stage "publish": what is served next to the model
+    kind.publish(version=version, model=final, data=data)      # stage "publish": what is served next to the model
     # then ONE transaction: version `ready`, quality gate, champion alias switched if it passed
 
 and serves it with `kind.load(directory=...)`, or `kind.baseline()` when no trained model can be
@@ -18,9 +18,8 @@ loaded. `fit`, `evaluate`, `save`, `load` and `baseline` should call pure functi
 `ml/` package (arrays in, arrays and metrics out). `publish` is the Django layer again (it may
 write the app's own tables); it does nothing unless a kind overrides it.
 
-`save` only writes files; `publish` gets the `ml.ModelVersion` row and nothing else from the
-run, so what it needs comes from the row (its id, params, data window), its artifact
-(`ml.loader.model_version_load(version=...)`, checksum verified) or the database.
+`save` only writes files; `publish` gets the `ml.ModelVersion` row (id, params, data window),
+the model `save` wrote and the training data, all from the platform's call: no side channel.
 """
 
 import math
@@ -89,8 +88,12 @@ class ModelKind(ABC):
     def save(self, *, model: Any, directory: Path) -> None:
         """Write the model into an existing empty folder, in native formats (never pickle)."""
 
-    def publish(self, *, version: "ModelVersion") -> None:  # noqa: B027 (an optional step: empty by default)
+    def publish(self, *, version: "ModelVersion", model: Any, data: TrainingData) -> None:  # noqa: B027 (optional)
         """Write what must be served with a trained version (e.g. precomputed lists); by default nothing.
+
+        `model` is the one `save` wrote (fitted on `data.full` when the kind gives one, else on
+        `data.train`) and `data` what `extract` returned, both still in memory: publishing needs no
+        reload and no second read of the training window.
 
         When: once per training run that got this far, in the publish stage, right after `save`.
         The version row then exists with its artifact recorded (`artifact_path`, `artifact_sha256`),

@@ -22,8 +22,7 @@ from typing import Any
 from django.conf import settings
 
 from ml import kinds
-from ml.artifacts import ArtifactError, artifact_verify
-from ml.models import ModelVersion
+from ml.artifacts import artifact_verify
 from ml.selectors import champion_artifact
 from ml.services import model_version_load_error_set
 
@@ -103,18 +102,6 @@ class ChampionCache:
         return ServedModel(
             kind=kind.name, model=model, version_id=champion["version_id"], version_number=champion["number"]
         )
-
-
-def model_version_load(*, version: ModelVersion) -> Any:
-    """The model of one version, read from its artifact (checksum verified), bypassing the cache.
-
-    For a kind's `publish` (the version is not served yet) and tools; an ArtifactError when the
-    version records no artifact or its files do not match it.
-    """
-    if not version.artifact_path:
-        raise ArtifactError(f"{version} records no artifact.", code="artifact_missing")
-    kind = kinds.kind_get(version.registered_model.name)
-    return kind.load(directory=artifact_verify(path=version.artifact_path, sha256=version.artifact_sha256))
 
 
 def _baseline(kind: kinds.ModelKind) -> ServedModel:

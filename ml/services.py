@@ -181,7 +181,7 @@ def training_run_execute(
                 save=lambda folder: kind.save(model=final, directory=folder),
             )
             version = _model_version_artifact_record(run=run, version=version, metrics=metrics, artifact=artifact)
-            kind.publish(version=version)
+            kind.publish(version=version, model=final, data=data)
         _model_version_release(
             run=run,
             version=version,

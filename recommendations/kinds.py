@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 
 from ml.kinds import ModelKind, Progress, TrainingData
-from ml.loader import model_version_load
 from ml.models import ModelVersion
 from recommendations import selectors
 from recommendations.ml import als, evaluation, interactions, popularity, tuning
@@ -237,19 +236,17 @@ class AlsKind(ModelKind):
     def save(self, *, model: als.AlsModel, directory: Path) -> None:
         als.save(model, directory)
 
-    def publish(self, *, version: ModelVersion) -> None:
+    def publish(self, *, version: ModelVersion, model: als.AlsModel, data: TrainingData) -> None:
         """Publish the version's lists (recommendations.services.publication_write), then prune old ones.
 
-        Everything comes from the version row: the model from its artifact, the events it was
-        fitted on re-read for its data window (the whole window, as the published model's fit saw
-        them) and weighted with its params. The platform calls this before the release transaction,
-        so the champion only ever points at a version with complete lists.
+        `model` is the published model, fitted on the whole window (`data.full`), whose events the
+        lists are computed from, weighted with the version's params. The platform calls this before
+        the release transaction, so the champion only ever points at a version with complete lists.
         """
-        model = model_version_load(version=version)
         publication_write(
             version_id=version.pk,
             model=model,
-            events=selectors.user_events(start=version.data_window_start, end=version.data_window_end),
+            events=data.full.events,
             kind_weights=version.params["kind_weights"],
             half_life_days=version.params["half_life_days"],
             trained_until=version.data_window_end,

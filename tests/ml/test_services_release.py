@@ -33,11 +33,12 @@ def test_publish_gets_the_version_once_after_its_artifact_is_recorded_and_before
     run = train(accuracy=accuracy)
 
     # then: one call per run; this run's saw its own version still training, its artifact and
-    # metrics recorded, and v1 still champion
+    # metrics recorded, the model it saved and the data it was trained on, and v1 still champion
     assert [call["version"].number for call in toy.published] == [1, 2]
     call = toy.published[1]
     assert call["version"] == run.version
     assert (call["stored_status"], call["artifact_path"], call["model"]) == ("training", "toy/v2", [accuracy])
+    assert call["data_window"] == (run.version.data_window_start, run.version.data_window_end)
     assert call["metrics"] == {"accuracy": accuracy, "holdout_rows": 2.0}
     assert call["champion"] == 1
     assert (run.status, run.version.status) == ("succeeded", "ready")

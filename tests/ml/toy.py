@@ -7,7 +7,6 @@ import numpy as np
 from django.db import OperationalError
 
 from ml.kinds import ModelKind, TrainingData
-from ml.loader import model_version_load
 from ml.models import ModelVersion, TrainingRun
 from ml.selectors import champion_version
 from ml.services import training_run_create, training_run_execute
@@ -61,7 +60,7 @@ class ToyKind(ModelKind):
     def save(self, *, model, directory):
         np.save(directory / "weights.npy", model)
 
-    def publish(self, *, version):
+    def publish(self, *, version, model, data):
         champion = champion_version(registered_model=version.registered_model)
         self.published.append(
             {
@@ -69,7 +68,8 @@ class ToyKind(ModelKind):
                 "stored_status": ModelVersion.objects.get(pk=version.pk).status,
                 "artifact_path": version.artifact_path,
                 "metrics": version.metrics,
-                "model": model_version_load(version=version).tolist(),
+                "model": model.tolist(),
+                "data_window": (data.window_start, data.window_end),
                 "champion": champion.number if champion else None,
             }
         )

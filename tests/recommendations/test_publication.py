@@ -8,12 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from events.models import Interaction
-from ml.kinds import kind_get
-from ml.loader import model_version_load
-from recommendations import inference, selectors
-from recommendations.ml import interactions
+from recommendations import inference
 from recommendations.models import Publication, RecommendationList
-from recommendations.services import ListTable, lists_copy, publication_write, publications_prune
+from recommendations.services import ListTable, lists_copy, publications_prune
 from shop.models import Product
 from tests.recommendations.store import model_version_row, planted_store, train
 
@@ -38,52 +35,6 @@ def test_a_training_run_publishes_every_list_of_its_version(settings):
         "Trending in a category": 4,
     }
     assert set(RecommendationList.objects.values_list("version_id", flat=True)) == {run.version.pk}
-
-
-def test_publish_reads_from_the_version_exactly_what_the_published_model_was_fitted_on(settings, monkeypatch):
-    # given: the run's fits, recorded (the last one is the published model, on the whole window)
-    settings.ML_DEVICE = "cpu"
-    kind = kind_get("als")
-    fit, fitted = kind.fit, []
-
-    def recorded_fit(**kwargs):
-        fitted.append((kwargs["data"], fit(**kwargs)))
-        return fitted[-1][1]
-
-    monkeypatch.setattr(kind, "fit", recorded_fit)
-    planted_store()
-    version = train().version
-    full, model = fitted[-1]
-    fields = ("kind", "key", "product_ids", "reason_ids")
-    published = list(
-        RecommendationList.objects.filter(version_id=version.pk).order_by("kind", "key").values_list(*fields)
-    )
-
-    # when: the lists computed from the fit's own model and training set
-    loaded = model_version_load(version=version)
-    rebuilt = interactions.matrix_build(
-        full.weighted(selectors.user_events(start=version.data_window_start, end=version.data_window_end)),
-        user_ids=loaded.user_ids,
-        item_ids=loaded.item_ids,
-    )
-    publication_write(
-        version_id=version.pk,
-        model=model,
-        events=full.events,
-        kind_weights=full.kind_weights,
-        half_life_days=full.half_life_days,
-        trained_until=version.data_window_end,
-    )
-
-    # then: the artifact's model and the re-read matrix are the fit's, and so are the lists
-    assert np.array_equal(loaded.user_factors, model.user_factors)
-    assert np.array_equal(loaded.item_factors, model.item_factors)
-    assert np.array_equal(rebuilt.user_ids, full.matrix.user_ids)
-    assert np.array_equal(rebuilt.item_ids, full.matrix.item_ids)
-    assert (rebuilt.matrix != full.matrix.matrix).nnz == 0
-    again = list(RecommendationList.objects.filter(version_id=version.pk).order_by("kind", "key").values_list(*fields))
-    assert again == published
-    assert Publication.objects.filter(version_id=version.pk).count() == 1
 
 
 def test_lists_are_copied_in_binary_without_their_padding_and_empty_lists_are_skipped():
