@@ -135,6 +135,7 @@ def main() -> int:
         f"{statistics.median(r['cpu_ratio'] for r in results):.2f}"
     )
     out = ROOT / "bench" / "results" / f"recs-retrain-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"Wrote {out.relative_to(ROOT)}")
     return 0
