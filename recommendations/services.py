@@ -291,14 +291,7 @@ def category_groups(catalog: Catalog) -> tuple[list[int], list[np.ndarray]]:
 
 
 def publications_prune() -> int:
-    """Delete the lists of versions that are neither among the newest KEEP_PUBLICATIONS nor the champion.
-
-    Also the lists of versions without a publication: those of a deleted version, whose publication
-    the version's deletion took along (RecommendationList.version_id is no foreign key: the lists are
-    bulk-written by a binary COPY, where a constraint would add a lookup per row).
-    """
-    orphans = RecommendationList.objects.exclude(version_id__in=Publication.objects.values("version_id"))
-    orphans.delete()
+    """Delete the lists of versions that are neither among the newest KEEP_PUBLICATIONS nor the champion."""
     champion = ModelAlias.objects.filter(registered_model__name="als", name=ModelAlias.Name.CHAMPION)
     keep = set(champion.values_list("version_id", flat=True))
     keep |= set(
@@ -310,6 +303,16 @@ def publications_prune() -> int:
             RecommendationList.objects.filter(version_id__in=stale).delete()
             Publication.objects.filter(version_id__in=stale).delete()
     return len(stale)
+
+
+def publication_lists_delete(*, version_id: int) -> int:
+    """Delete the lists of a version whose publication is gone (the version was deleted).
+
+    RecommendationList.version_id is no foreign key (the lists are bulk-written by a binary COPY,
+    where a constraint would add a lookup per row), so the database cannot cascade to them.
+    """
+    deleted, _by_model = RecommendationList.objects.filter(version_id=version_id).delete()
+    return deleted
 
 
 def recommendation_events_record(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from events.models import Interaction
 from recommendations import inference
 from recommendations.models import Publication, RecommendationList
-from recommendations.services import ListTable, lists_copy, publications_prune
+from recommendations.services import ListTable, lists_copy
 from shop.models import Product
 from tests.recommendations.store import model_version_row, planted_store, train
 
@@ -118,7 +118,7 @@ def test_recommendations_ensure_refuses_a_negative_budget():
     assert Publication.objects.count() == 0
 
 
-def test_deleting_a_version_takes_its_publication_and_the_next_prune_its_lists():
+def test_deleting_a_version_takes_its_publication_and_its_lists():
     # given: a published version that is no alias (a champion's version cannot be deleted)
     version, kept = model_version_row(number=5), model_version_row(number=6)
     for published in (version, kept):
@@ -133,9 +133,7 @@ def test_deleting_a_version_takes_its_publication_and_the_next_prune_its_lists()
 
     # when
     version.delete()
-    pruned = publications_prune()
 
     # then
-    assert pruned == 0  # no publication was stale: the deleted one had gone with its version
     assert list(Publication.objects.values_list("version", flat=True)) == [kept.pk]
     assert list(RecommendationList.objects.values_list("version_id", flat=True)) == [kept.pk]
