@@ -247,6 +247,7 @@ class AlsKind(ModelKind):
             version_id=version.pk,
             model=model,
             events=data.full.events,
+            matrix=data.full.matrix,  # built once, for the fit
             kind_weights=version.params["kind_weights"],
             half_life_days=version.params["half_life_days"],
             trained_until=version.data_window_end,

@@ -38,24 +38,19 @@ def publication_write(
     version_id: int,
     model: als.AlsModel,
     events: interactions.UserEvents,
+    matrix: interactions.InteractionMatrix,
     kind_weights: dict[str, float],
     half_life_days: float,
     trained_until: datetime,
 ) -> Publication:
     """Compute and store every list of `version_id` (see recommendations.models), atomically.
 
-    `events` are those the model was fitted on (selectors.user_events of the version's data window),
-    weighted as in training (`kind_weights`, `half_life_days`): their matrix, on the model's own
-    rows and columns, turned into confidences by the model's transform (fitted on that very matrix)
-    is exactly what it learned from. Re-publishing a version replaces its rows.
+    `events` are those the model was fitted on and `matrix` their weighted matrix (`kind_weights`,
+    `half_life_days`) as the model was fitted on it: turned into confidences by the model's own
+    transform, it is exactly what the model learned from. Re-publishing a version replaces its rows.
     """
     started = monotonic()
     catalog = catalog_arrays()
-    matrix = interactions.matrix_build(
-        events.weighted(kind_weights=kind_weights, half_life_days=half_life_days),
-        user_ids=model.user_ids,
-        item_ids=model.item_ids,
-    )
     params = model.params
     confidences = model.confidence.apply(matrix.matrix)
     confidences.data *= params.alpha
