@@ -56,12 +56,16 @@ INSTALLED_APPS = [
     "checkout",
     "orders",
     "payments",
+    "privacy",
     "ml",
     "recommendations",
     "pricing",
     "support",
     "sentiment",
+    "risk",
+    "campaigns",
     "ops",
+    "dashboard",
     "demo",
 ]
 
