@@ -4,8 +4,10 @@ A table is a UTF-8 file with a header row naming its columns (in any case, space
 ignored). `csv_rows_read` checks that the required columns are there, then yields per row the
 stripped cells of the required and optional columns: an empty or whitespace-only cell of an
 optional column, like an optional column the header lacks, is None (missing), while an empty
-required cell is an error naming the line and the column. Other columns are ignored and rows of
-only blank cells skipped; every other row must have as many fields as the header.
+required cell is an error naming the line and the column. Other columns are ignored (unless the
+reader asks for them with `other_columns=True`: then they come as optional ones, in header order,
+for tables whose every other column is a feature) and rows of only blank cells skipped; every
+other row must have as many fields as the header.
 
 Each problem raises the caller's error type with the message `<path>, line <n>: <what>` (or
 `<path>: <what>` for the file as a whole). `MESSAGES` holds the default <what> per problem; a
@@ -68,6 +70,7 @@ def csv_rows_read(
     optional: Sequence[str] = (),
     messages: Mapping[str, str] | None = None,
     error: type[Exception] = CsvInputError,
+    other_columns: bool = False,
 ) -> Iterator[CsvRow]:
     """The data rows of the table at `path` (lower-case column names), checked as the module describes.
 
@@ -88,7 +91,9 @@ def csv_rows_read(
 
     try:
         with open(path, "rb") as handle:
-            yield from _rows(handle, problem, required=tuple(required), optional=tuple(optional))
+            yield from _rows(
+                handle, problem, required=tuple(required), optional=tuple(optional), other_columns=other_columns
+            )
     except FileNotFoundError as exc:
         raise problem("no_file", reason=exc.strerror or exc) from None
     except OSError as exc:
@@ -96,7 +101,12 @@ def csv_rows_read(
 
 
 def _rows(
-    handle: BinaryIO, problem: Problem, *, required: tuple[str, ...], optional: tuple[str, ...]
+    handle: BinaryIO,
+    problem: Problem,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    other_columns: bool = False,
 ) -> Iterator[CsvRow]:
     reader = csv.reader(_decoded_lines(handle, problem))
     found = False
@@ -108,6 +118,8 @@ def _rows(
         missing = [name for name in required if name not in columns]
         if missing:
             raise problem("missing_columns", 1, missing=_Names(missing), found=_Names(header))
+        if other_columns:
+            optional += tuple(name for name in dict.fromkeys(columns) if name and name not in required + optional)
         repeated = [name for name in dict.fromkeys(required + optional) if columns.count(name) > 1]
         if repeated:
             raise problem("repeated_columns", 1, repeated=_Names(repeated))

@@ -124,3 +124,21 @@ def test_an_unknown_message_name_is_a_programming_error(tmp_path):
 
     with pytest.raises(ValueError, match="Unknown message name"):
         rows(path, messages={"empty_row": "..."})
+
+
+def test_other_columns_come_as_optional_ones_in_header_order_when_asked_for(tmp_path):
+    # given: a table whose every other column is a feature
+    path = write(tmp_path, "Color,id,size,name\nred,1,,ann\n")
+
+    # when
+    read = rows(path, other_columns=True)
+
+    # then
+    assert read == [CsvRow(2, {"id": "1", "name": "ann", "weight": None, "note": None, "color": "red", "size": None})]
+
+
+def test_a_repeated_other_column_is_an_error_when_other_columns_are_asked_for(tmp_path):
+    path = write(tmp_path, "id,name,size,Size\n1,ann,2,3\n")
+
+    with pytest.raises(CsvInputError, match=r"line 1: column size appears more than once\."):
+        rows(path, other_columns=True)
