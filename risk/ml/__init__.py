@@ -1,0 +1,1 @@
+"""The risk engine: pure feature derivation, model and evaluation (pandas, numpy, LightGBM; no Django)."""

@@ -1,0 +1,186 @@
+"""The risk model: LightGBM on a feature frame, with calibrated probabilities and reasons per row.
+
+`RiskModel.fit(features, labels)` learns from a frame of `risk.ml.features` (numbers and pandas
+categories; any other frame of that shape works too) and 0/1 labels (1 = fraud):
+- a stratified slice of the training rows (`VALIDATION_SHARE`) is held out: boosting stops when its
+  average precision has not improved for `EARLY_STOPPING_ROUNDS` rounds, and Platt scaling (a
+  logistic regression on the raw score) is fitted on it, so that `predict_proba` gives calibrated
+  probabilities while the ranking stays the booster's;
+- class imbalance: positives are weighted by negatives/positives (`scale_pos_weight`) so that the
+  few frauds shape the trees; the calibration undoes the shift this gives the raw scores.
+The frame's schema (columns, category levels) is kept: at prediction a missing column is missing
+for every row, an extra one is ignored and a category level unseen at fit time counts as missing.
+
+`reasons(features)` explains each row from LightGBM's `pred_contrib` (SHAP values in log-odds):
+the features that pushed the score up most, largest first.
+
+`to_bytes()` / `from_bytes()`: one JSON document with the booster in LightGBM's own text format,
+the schema and the calibration (no pickle).
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+VALIDATION_SHARE = 0.2
+EARLY_STOPPING_ROUNDS = 100
+MAX_ROUNDS = 2000
+FORMAT = "risk-model/1"
+PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.03,
+    "num_leaves": 15,
+    "min_child_samples": 40,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "cat_smooth": 10,
+    "verbosity": -1,
+    "deterministic": True,
+    "force_row_wise": True,
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One feature's push towards fraud for one row: its name, the row's value, its log-odds contribution."""
+
+    feature: str
+    value: object
+    contribution: float
+
+
+class RiskModel:
+    """A fitted booster with its feature schema and Platt calibration; build it with `fit` or `from_bytes`."""
+
+    def __init__(
+        self, *, booster: lgb.Booster, columns: list[str], categories: dict[str, list[str]], platt: tuple[float, float]
+    ) -> None:
+        self.booster = booster
+        self.columns = columns
+        self.categories = categories  # categorical column -> its levels at fit time (codes are positions)
+        self.platt = platt  # (slope, intercept) on the raw score
+
+    @classmethod
+    def fit(cls, features: pd.DataFrame, labels: np.ndarray, *, seed: int = 0) -> "RiskModel":
+        """Learn from `features` and 0/1 `labels` (both classes needed), as the module describes."""
+        labels = np.asarray(labels, dtype=int)
+        if set(np.unique(labels)) != {0, 1}:
+            raise ValueError("The labels must hold both classes, 0 and 1.")
+        columns = [str(name) for name in features.columns]
+        categories = {
+            str(name): [str(level) for level in features[name].cat.categories]
+            for name in features.columns
+            if isinstance(features[name].dtype, pd.CategoricalDtype)
+        }
+        model = cls(booster=None, columns=columns, categories=categories, platt=(1.0, 0.0))
+        matrix = model._matrix(features)
+        fit_rows, held_rows = train_test_split(
+            np.arange(len(labels)), test_size=VALIDATION_SHARE, stratify=labels, random_state=seed
+        )
+        negatives, positives = np.bincount(labels, minlength=2)
+        params = {**PARAMS, "seed": seed, "scale_pos_weight": negatives / positives, "metric": "average_precision"}
+        train_set = lgb.Dataset(
+            matrix[fit_rows], labels[fit_rows], feature_name=columns, categorical_feature=list(categories)
+        )
+        held_set = lgb.Dataset(matrix[held_rows], labels[held_rows], reference=train_set)
+        model.booster = lgb.train(
+            params,
+            train_set,
+            num_boost_round=MAX_ROUNDS,
+            valid_sets=[held_set],
+            callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+        )
+        model.platt = _platt_fit(model._raw(matrix[held_rows]), labels[held_rows])
+        return model
+
+    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability of fraud per row."""
+        slope, intercept = self.platt
+        return 1.0 / (1.0 + np.exp(-(slope * self._raw(self._matrix(features)) + intercept)))
+
+    def reasons(self, features: pd.DataFrame, top: int = 3) -> list[list[Reason]]:
+        """Per row, up to `top` features with a positive contribution to the score, largest first."""
+        matrix = self._matrix(features)
+        contributions = self.booster.predict(
+            matrix, num_iteration=self.booster.best_iteration or None, pred_contrib=True
+        )[:, :-1]  # the last column is the expected value
+        aligned = features.reindex(columns=self.columns)
+        result = []
+        for row, pushes in enumerate(contributions):
+            order = [at for at in np.argsort(-pushes, kind="stable")[:top] if pushes[at] > 0]
+            result.append([Reason(self.columns[at], _plain(aligned.iat[row, at]), float(pushes[at])) for at in order])
+        return result
+
+    def to_bytes(self) -> bytes:
+        """The model as one JSON document (LightGBM text format inside)."""
+        document = {
+            "format": FORMAT,
+            "columns": self.columns,
+            "categories": self.categories,
+            "platt": list(self.platt),
+            "booster": self.booster.model_to_string(num_iteration=self.booster.best_iteration or None),
+        }
+        return json.dumps(document).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "RiskModel":
+        """The model `to_bytes` wrote; ValueError for anything else."""
+        try:
+            document = json.loads(data.decode("utf-8"))
+            if document.get("format") != FORMAT:
+                raise ValueError(f"not a {FORMAT} document")
+            booster = lgb.Booster(model_str=document["booster"])
+            return cls(
+                booster=booster,
+                columns=list(document["columns"]),
+                categories={name: list(levels) for name, levels in document["categories"].items()},
+                platt=(float(document["platt"][0]), float(document["platt"][1])),
+            )
+        except (
+            UnicodeDecodeError,
+            json.JSONDecodeError,
+            KeyError,
+            TypeError,
+            IndexError,
+            lgb.basic.LightGBMError,
+        ) as exc:
+            raise ValueError(f"Not a risk model artifact ({exc}).") from None
+
+    def _raw(self, matrix: np.ndarray) -> np.ndarray:
+        return self.booster.predict(matrix, raw_score=True, num_iteration=self.booster.best_iteration or None)
+
+    def _matrix(self, features: pd.DataFrame) -> np.ndarray:
+        """The frame as floats in fit-time column order; categories as their fit-time codes (unseen: missing)."""
+        matrix = np.full((len(features), len(self.columns)), np.nan)
+        for at, name in enumerate(self.columns):
+            if name not in features.columns:
+                continue
+            values = features[name]
+            if name in self.categories:
+                codes = pd.Categorical(values.astype("string"), categories=self.categories[name]).codes
+                matrix[:, at] = np.where(codes >= 0, codes, np.nan)
+            else:
+                matrix[:, at] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return matrix
+
+
+def _platt_fit(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of a logistic regression of the labels on the raw scores."""
+    regression = LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), labels)
+    return float(regression.coef_[0, 0]), float(regression.intercept_[0])
+
+
+def _plain(value: object) -> object:
+    """A cell as a plain Python value (None for missing) for reasons and JSON."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return value.item() if isinstance(value, np.generic) else value
