@@ -1,7 +1,11 @@
 """Reads of the model registry, for the admin, the API and the loader."""
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from datetime import datetime
 
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from ml import kinds
 from ml.models import ModelAlias, ModelVersion, RegisteredModel, TrainingRun
 
 
@@ -75,3 +79,70 @@ def kinds_needing_training(*, names: list[str]) -> list[str]:
         ).values_list("registered_model__name", flat=True)
     )
     return [name for name in names if name not in served | pending]
+
+
+def model_health() -> list[dict]:
+    """Per registered model: its champion (`champion`: the version or None) and `champion_age` (time since it
+    was trained), `metric` (the champion's main metric), `value`, `baseline` (the baseline's value of that metric
+    measured in the same run, None when the kind records none) and `higher_is_better`, and its `last_run`."""
+    now = timezone.now()
+    champions = {
+        alias.registered_model_id: alias.version
+        for alias in ModelAlias.objects.select_related("version").filter(name=ModelAlias.Name.CHAMPION)
+    }
+    last_runs = {
+        run.registered_model_id: run
+        for run in TrainingRun.objects.order_by("registered_model_id", "-created_at", "-id").distinct(
+            "registered_model_id"
+        )
+    }
+    rows = []
+    for model in RegisteredModel.objects.all():
+        champion = champions.get(model.pk)
+        rows.append(
+            {
+                "model": model,
+                "champion": champion,
+                "champion_age": now - champion.created_at if champion else None,
+                "metric": champion.main_metric if champion else None,
+                "value": champion.main_metric_value if champion else None,
+                "baseline": _baseline_value(champion) if champion else None,
+                "higher_is_better": _higher_is_better(model.name),
+                "last_run": last_runs.get(model.pk),
+            }
+        )
+    return rows
+
+
+def _baseline_value(version: ModelVersion) -> float | None:
+    """The baseline's value of the version's main metric: `baseline_<metric>`, else the first
+    `baseline_<name>_<metric>` (e.g. sentiment's `baseline_tfidf_macro_f1`)."""
+    metrics, main = version.metrics, version.main_metric
+    if f"baseline_{main}" in metrics:
+        return metrics[f"baseline_{main}"]
+    named = (v for key, v in sorted(metrics.items()) if key.startswith("baseline_") and key.endswith(f"_{main}"))
+    return next(named, None)
+
+
+def _higher_is_better(name: str) -> bool:
+    return kinds.kind_get(name).higher_is_better if name in kinds.kind_names() else True
+
+
+def training_run_failures(*, since: datetime) -> int:
+    return TrainingRun.objects.filter(status=TrainingRun.Status.FAILED, created_at__gte=since).count()
+
+
+def training_run_durations(*, start: datetime, end: datetime) -> list[dict]:
+    """Finished runs started in [start, end), oldest first: `id`, `kind`, `status`, `started_at`, `seconds`."""
+    runs = (
+        TrainingRun.objects.filter(
+            started_at__gte=start, started_at__lt=end, finished_at__isnull=False, status__in=TrainingRun.FINISHED
+        )
+        .annotate(kind=F("registered_model__name"), duration=F("finished_at") - F("started_at"))
+        .values_list("id", "kind", "status", "started_at", "duration")
+        .order_by("started_at", "id")
+    )
+    return [
+        {"id": pk, "kind": kind, "status": status, "started_at": started_at, "seconds": duration.total_seconds()}
+        for pk, kind, status, started_at, duration in runs
+    ]

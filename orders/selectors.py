@@ -4,12 +4,25 @@ The single-order selectors prefetch the lines, payments and status history (with
 so showing an order costs the same few queries however long it is.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from core.errors import NotFoundError
-from orders.models import Order, OrderLine, OrderStatusChange
+from orders.models import ZERO, Order, OrderLine, OrderStatusChange
 from payments.models import Payment
 
 ORDER_NOT_FOUND = "No such order."
@@ -96,3 +109,104 @@ def order_lines_bought(*, user, product) -> QuerySet[OrderLine]:
     return OrderLine.objects.filter(
         order__user=user, order__status__in=REVIEWABLE_ORDER_STATUSES, variant__product=product
     )
+
+
+# --- Sales figures (the back office's dashboard and reports) ------------------------------------
+
+# Orders that count as sales: paid for, whatever happened after (refunds are netted out line by line).
+SOLD_STATUSES = (
+    Order.Status.PAID,
+    Order.Status.SHIPPED,
+    Order.Status.DELIVERED,
+    Order.Status.PARTIALLY_REFUNDED,
+    Order.Status.REFUNDED,
+)
+SALES_DIMENSIONS = ("day", "category", "brand", "product")
+_KEPT_UNITS = F("quantity") - F("refunded_quantity")
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_NET_REVENUE = ExpressionWrapper(F("unit_price") * _KEPT_UNITS, output_field=_MONEY)
+_MARGIN = ExpressionWrapper((F("unit_price") - F("variant__cost")) * _KEPT_UNITS, output_field=_MONEY)
+_DIMENSION_KEYS = {
+    "day": TruncDate("order__created_at"),
+    "category": Coalesce(F("variant__product__category__name"), Value("(deleted product)")),
+    "brand": Coalesce(F("variant__product__brand__name"), Value("(deleted product)")),
+    "product": F("product_name"),
+}
+
+
+def _sold_lines(*, start: datetime, end: datetime) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(
+        order__status__in=SOLD_STATUSES, order__created_at__gte=start, order__created_at__lt=end
+    )
+
+
+def sales_totals(*, start: datetime, end: datetime) -> dict:
+    """Sales of orders placed in [start, end): `orders`, `units` and `revenue` net of refunded units
+    (unit prices as charged, shipping excluded), and `average_basket` (revenue per order, None without orders)."""
+    totals = _sold_lines(start=start, end=end).aggregate(
+        orders=Count("order_id", distinct=True),
+        units=Coalesce(Sum(_KEPT_UNITS), 0),
+        revenue=Coalesce(Sum(_NET_REVENUE), Value(ZERO)),
+    )
+    totals["average_basket"] = (totals["revenue"] / totals["orders"]).quantize(ZERO) if totals["orders"] else None
+    return totals
+
+
+def sales_by(*, dimension: str, start: datetime, end: datetime) -> list[dict]:
+    """Sales of orders placed in [start, end) per `dimension` (one of SALES_DIMENSIONS): `key`, `orders`,
+    `units`, `revenue` and `margin` (revenue less the variant's current cost; lines of deleted variants
+    count no margin). Days in order; the others by revenue, highest first."""
+    rows = (
+        _sold_lines(start=start, end=end)
+        .annotate(key=_DIMENSION_KEYS[dimension])
+        .values("key")
+        .annotate(
+            orders=Count("order_id", distinct=True),
+            units=Sum(_KEPT_UNITS),
+            revenue=Sum(_NET_REVENUE),
+            margin=Coalesce(Sum(_MARGIN), Value(ZERO)),
+        )
+    )
+    return list(rows.order_by("key") if dimension == "day" else rows.order_by("-revenue", "key"))
+
+
+def cancellations_by_day(*, start: datetime, end: datetime) -> list[dict]:
+    """Orders cancelled in [start, end), per day they were cancelled: `day`, `cancelled`, `cancelled_value`."""
+    return list(
+        OrderStatusChange.objects.filter(to_status=Order.Status.CANCELLED, created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(cancelled=Count("order_id", distinct=True), cancelled_value=Sum("order__total"))
+        .order_by("day")
+    )
+
+
+def customers_by_day(*, start: datetime, end: datetime) -> list[dict]:
+    """Sold orders placed in [start, end) per day, from new customers (no earlier sold order with the same
+    email, any case) and from returning ones: `day`, `new_orders`, `new_revenue`, `returning_orders`,
+    `returning_revenue` (order totals)."""
+    earlier = Order.objects.filter(
+        status__in=SOLD_STATUSES, email__iexact=OuterRef("email"), created_at__lt=OuterRef("created_at")
+    )
+    returning = Q(returning=True)
+    return list(
+        Order.objects.filter(status__in=SOLD_STATUSES, created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at"), returning=Exists(earlier))
+        .values("day")
+        .annotate(
+            new_orders=Count("id", filter=~returning),
+            new_revenue=Coalesce(Sum("total", filter=~returning), Value(ZERO)),
+            returning_orders=Count("id", filter=returning),
+            returning_revenue=Coalesce(Sum("total", filter=returning), Value(ZERO)),
+        )
+        .order_by("day")
+    )
+
+
+def order_status_exists(status: str) -> bool:
+    """Whether the order workflow has `status` (e.g. "on_hold", which risk control adds)."""
+    return status in Order.Status.values
+
+
+def order_count(*, status: str) -> int:
+    return Order.objects.filter(status=status).count()

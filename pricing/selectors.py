@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from events.models import DailyVariantStats
@@ -217,10 +218,40 @@ def pricing_dashboard(*, days_after: int = 7) -> dict:
     """Last run, changes applied, and for changes at least `days_after` days old: predicted vs actual
     units per day over the `days_after` days after the change, and the realised uplift in profit per
     day against the `days_after` days before it."""
-    last_run = PricingRun.objects.first()
-    audits = list(
+    audits = _recent_audits()
+    rows = _outcomes(audits=audits, days_after=days_after)
+    predicted = sum(r["predicted_units"] for r in rows)
+    actual = sum(r["actual_units"] for r in rows)
+    return {
+        "last_run": PricingRun.objects.first(),
+        "runs": list(PricingRun.objects.all()[:10]),
+        "applied_total": len(audits),
+        "applied_week": sum(1 for a in audits if (timezone.now() - a.price_change.changed_at).days < 7),
+        "pending": PriceSuggestion.objects.filter(status=PriceSuggestion.Status.PENDING).count(),
+        "automatic_categories": CategoryPricing.objects.filter(mode=Mode.AUTOMATIC).count(),
+        "measured": rows[:50],
+        "measured_count": len(rows),
+        "predicted_units": predicted,
+        "actual_units": actual,
+        "forecast_error": abs(predicted - actual) / actual if actual else None,
+        "uplift_per_day": sum(r["profit_after"] - r["profit_before"] for r in rows),
+        "days_after": days_after,
+    }
+
+
+def price_change_outcomes(*, days_after: int = 7) -> list[dict]:
+    """Of the last 500 engine price changes, those at least `days_after` days old, newest first: the SKU,
+    the prices, predicted and actual units per day after the change, profit per day before and after."""
+    return _outcomes(audits=_recent_audits(), days_after=days_after)
+
+
+def _recent_audits() -> list[PriceChangeAudit]:
+    return list(
         PriceChangeAudit.objects.select_related("price_change__variant").order_by("-price_change__changed_at")[:500]
     )
+
+
+def _outcomes(*, audits: list[PriceChangeAudit], days_after: int) -> list[dict]:
     today = local_today()
     rows = []
     for audit in audits:
@@ -251,20 +282,15 @@ def pricing_dashboard(*, days_after: int = 7) -> dict:
                 "profit_after": profit_after,
             }
         )
-    predicted = sum(r["predicted_units"] for r in rows)
-    actual = sum(r["actual_units"] for r in rows)
-    return {
-        "last_run": last_run,
-        "runs": list(PricingRun.objects.all()[:10]),
-        "applied_total": len(audits),
-        "applied_week": sum(1 for a in audits if (timezone.now() - a.price_change.changed_at).days < 7),
-        "pending": PriceSuggestion.objects.filter(status=PriceSuggestion.Status.PENDING).count(),
-        "automatic_categories": CategoryPricing.objects.filter(mode=Mode.AUTOMATIC).count(),
-        "measured": rows[:50],
-        "measured_count": len(rows),
-        "predicted_units": predicted,
-        "actual_units": actual,
-        "forecast_error": abs(predicted - actual) / actual if actual else None,
-        "uplift_per_day": sum(r["profit_after"] - r["profit_before"] for r in rows),
-        "days_after": days_after,
-    }
+    return rows
+
+
+def price_changes_by_day(*, start: datetime, end: datetime) -> list[dict]:
+    """Price changes made in [start, end), per day: `changes` (all), `by_engine` (applied from a suggestion)."""
+    return list(
+        PriceChange.objects.filter(changed_at__gte=start, changed_at__lt=end)
+        .annotate(day=TruncDate("changed_at"))
+        .values("day")
+        .annotate(changes=Count("id"), by_engine=Count("id", filter=Q(pricing_audit__isnull=False)))
+        .order_by("day")
+    )

@@ -218,8 +218,9 @@ def shopper_fingerprint(*, user) -> str:
 CONVERSION_DAYS = 7
 
 
-def block_performance(*, since: datetime) -> list[dict]:
-    """Per day, block and model version since `since`: impressions, clicks, CTR and conversions.
+def block_performance(*, since: datetime, until: datetime | None = None) -> list[dict]:
+    """Per day, block and model version from `since` (until `until`, if given): impressions, clicks, CTR
+    and conversions.
 
     A conversion is a click followed, within CONVERSION_DAYS, by a purchase of the clicked product
     by the same signed-in user or the same browser session.
@@ -231,9 +232,11 @@ def block_performance(*, since: datetime) -> list[dict]:
         created_at__gte=OuterRef("created_at"),
         created_at__lt=OuterRef("created_at") + timedelta(days=CONVERSION_DAYS),
     )
+    events = RecommendationEvent.objects.filter(created_at__gte=since)
+    if until is not None:
+        events = events.filter(created_at__lt=until)
     rows = (
-        RecommendationEvent.objects.filter(created_at__gte=since)
-        .annotate(day=TruncDate("created_at"), converted=Exists(bought))
+        events.annotate(day=TruncDate("created_at"), converted=Exists(bought))
         .values("day", "block", "model_version_id")
         .annotate(
             impressions=Count("pk", filter=Q(kind=RecommendationEvent.Kind.IMPRESSION)),

@@ -1,9 +1,9 @@
 """Reads of the support app: training data, FAQ index, conversations, tickets, analytics."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -128,10 +128,12 @@ class SupportAnalytics:
         return self.thumbs_up / rated if rated else 0.0
 
 
-def support_analytics(*, days: int = 30) -> SupportAnalytics:
-    """Messages per intent, fallback, hand-off and thumbs-up rates over the last `days` days, and per day."""
-    since = timezone.now() - timedelta(days=days)
-    messages = Message.objects.filter(created_at__gte=since)
+def support_analytics(*, days: int = 30, end: datetime | None = None) -> SupportAnalytics:
+    """Messages per intent, fallback, hand-off and thumbs-up rates over the `days` days before `end` (default:
+    now), and per day."""
+    end = end or timezone.now()
+    since = end - timedelta(days=days)
+    messages = Message.objects.filter(created_at__gte=since, created_at__lt=end)
     customer = messages.filter(role=Message.Role.CUSTOMER)
     bot = messages.filter(role=Message.Role.BOT)
     per_day: dict[date, dict] = {}
@@ -151,7 +153,7 @@ def support_analytics(*, days: int = 30) -> SupportAnalytics:
     ):
         per_day.setdefault(row["day"], {}).update(thumbs_up=row["up"], thumbs_down=row["down"])
     for row in (
-        Ticket.objects.filter(created_at__gte=since)
+        Ticket.objects.filter(created_at__gte=since, created_at__lt=end)
         .annotate(day=TruncDate("created_at"))
         .values("day")
         .annotate(n=Count("id"))
@@ -168,7 +170,7 @@ def support_analytics(*, days: int = 30) -> SupportAnalytics:
         )
         for day, values in sorted(per_day.items())
     ]
-    conversations = Conversation.objects.filter(created_at__gte=since)
+    conversations = Conversation.objects.filter(created_at__gte=since, created_at__lt=end)
     per_intent = list(
         customer.exclude(intent="").values_list("intent").annotate(n=Count("id")).order_by("-n", "intent")
     )
@@ -182,3 +184,8 @@ def support_analytics(*, days: int = 30) -> SupportAnalytics:
         thumbs_up=sum(f.thumbs_up for f in figures),
         thumbs_down=sum(f.thumbs_down for f in figures),
     )
+
+
+def ticket_queue() -> dict:
+    """Open tickets waiting for staff: `open` (count) and `oldest_at` (when the oldest was opened, None if none)."""
+    return Ticket.objects.filter(status=Ticket.Status.OPEN).aggregate(open=Count("id"), oldest_at=Min("created_at"))
