@@ -403,6 +403,13 @@ def variant_stock_status(*, variant: Variant) -> str:
     return "in_stock"
 
 
+def variant_stock_counts() -> dict:
+    """Active variants running low (`low`: 1 to SHOP_LOW_STOCK_THRESHOLD left) and sold out (`out`)."""
+    return Variant.objects.filter(is_active=True, stock_quantity__lte=settings.SHOP_LOW_STOCK_THRESHOLD).aggregate(
+        low=Count("id", filter=Q(stock_quantity__gt=0)), out=Count("id", filter=Q(stock_quantity__lte=0))
+    )
+
+
 # --- Reviews and wishlist -------------------------------------------------------------------------
 
 REVIEW_SORTS = {
@@ -415,13 +422,6 @@ REVIEW_SORT_CHOICES = [
     ("newest", "Newest"),
     ("helpful", "Most helpful"),
     ("highest", "Highest rating"),
-def variant_stock_counts() -> dict:
-    """Active variants running low (`low`: 1 to SHOP_LOW_STOCK_THRESHOLD left) and sold out (`out`)."""
-    return Variant.objects.filter(is_active=True, stock_quantity__lte=settings.SHOP_LOW_STOCK_THRESHOLD).aggregate(
-        low=Count("id", filter=Q(stock_quantity__gt=0)), out=Count("id", filter=Q(stock_quantity__lte=0))
-    )
-
-
     ("lowest", "Lowest rating"),
 ]
 
