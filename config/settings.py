@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dashboard.apps.StoreAdminConfig",  # django.contrib.admin with the store's site (dashboard.sites)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

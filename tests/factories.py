@@ -1,5 +1,6 @@
 """factory_boy factories for the whole suite."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -170,3 +171,52 @@ class ShippingMethodFactory(factory.django.DjangoModelFactory):
     price = Decimal("4.95")
     free_over = Decimal("50.00")
     delivery_estimate = "3-5 working days"
+
+
+class RefundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.Refund"
+
+    payment = factory.SubFactory(PaymentFactory)
+    amount = Decimal("5.00")
+
+
+class RegisteredModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ml.RegisteredModel"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"kind-{n}")
+    title = factory.LazyAttribute(lambda model: model.name.capitalize())
+
+
+class TrainingRunFactory(factory.django.DjangoModelFactory):
+    """A finished run (one minute long) of a registered model."""
+
+    class Meta:
+        model = "ml.TrainingRun"
+
+    registered_model = factory.SubFactory(RegisteredModelFactory)
+    status = "succeeded"
+    trigger = "command"
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyAttribute(lambda run: run.started_at + timedelta(minutes=1))
+
+
+class ModelVersionFactory(factory.django.DjangoModelFactory):
+    """A ready version made by its own run."""
+
+    class Meta:
+        model = "ml.ModelVersion"
+
+    run = factory.SubFactory(TrainingRunFactory)
+    registered_model = factory.LazyAttribute(lambda version: version.run.registered_model)
+    number = factory.Sequence(lambda n: n + 1)
+    status = "ready"
+    params = factory.LazyFunction(dict)
+    main_metric = "score"
+    data_window_start = factory.LazyFunction(timezone.now)
+    data_window_end = factory.LazyFunction(timezone.now)
+    row_counts = factory.LazyFunction(dict)
+    device = "cpu"
+    code_version = "test"
