@@ -22,6 +22,7 @@ from accounts.models import Address
 from accounts.selectors import address_get
 from accounts.services import address_snapshot
 from checkout import api_docs, selectors, services
+from checkout.extensions import ClientSignals
 from checkout.models import Cart
 from checkout.serializers import (
     CartLineCreateSerializer,
@@ -170,6 +171,9 @@ class CheckoutView(CartAPIView):
             user=user,
             idempotency_key=f"api:{scope}:{key}" if key else None,
             source=Interaction.Source.API,
+            client=ClientSignals(
+                device_id=request.headers.get("X-Device-Id", "")[:64], ip=request.META.get("REMOTE_ADDR", "")
+            ),
         )
         body = OrderSerializer(order).data
         return Response(body, status=status.HTTP_200_OK if order.replayed else status.HTTP_201_CREATED)

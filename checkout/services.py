@@ -6,7 +6,10 @@ checked when a line is added or changed but only reserved by `order_place`.
 
 `order_place` is one transaction that locks the cart, takes the stock (`shop.services.stock_take`
 locks the variants in id order, the order every stock writer uses, so they cannot deadlock), writes
-the order (`orders.services.order_create`) and charges the card. Trade-off: the gateway is called
+the order (`orders.services.order_create`), authorises the card, asks the order screen
+(`checkout.extensions`: the fraud check) and then captures (approve), holds the order with the
+authorisation uncaptured (review), or releases the authorisation, returns the stock and cancels
+the order (decline). Trade-off: the gateway is called
 while the stock rows are locked, so other buyers of the same variants wait for one payment round
 trip (short in practice: authorise and capture are two calls). In return nothing can oversell and a
 failed payment needs no compensating writes: rolling back restores stock, cart and orders exactly. A
@@ -23,13 +26,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from checkout import selectors
+from checkout import extensions, selectors
+from checkout.extensions import ClientSignals, Decision, FailedAttempt, ScreenRequest
 from checkout.models import Cart, CartLine, ShippingMethod
 from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
 from events.services import EventOrigin, interaction_record
-from orders.models import Order, OrderEmail
-from orders.services import order_create, order_email_queue, order_status_change
+from orders.models import DECLINED_NOTE, Order, OrderEmail
+from orders.services import order_cancel, order_create, order_email_queue, order_hold, order_status_change
 from payments.gateways import CardDetails, PaymentError, PaymentNetworkError
 from payments.models import Payment
 from payments.services import payment_authorize, payment_capture, payment_failure_record, payment_void
@@ -285,8 +289,15 @@ def order_place(
     user=None,
     idempotency_key: str | None = None,
     source: str = Interaction.Source.WEB,
+    client: ClientSignals | None = None,
 ) -> Order:
     """Buy the cart's lines (not those saved for later): one transaction from stock to payment.
+
+    The order screen (`checkout.extensions`, given `client`: the device and IP of the request)
+    decides after the authorisation: the returned order is paid (approved), on hold (the payment
+    authorised, not captured, while staff check it) or cancelled (declined: authorisation released,
+    stock returned, `DECLINED_NOTE` in its history). A retried idempotency key returns that same
+    order, whatever the decision was, and charges nothing.
 
     `payment_details` has `card_number`, `card_expiry` (MM/YY) and `card_cvc`. `idempotency_key`
     (scoped by the caller, e.g. "form:<token>" or "api:<scope>:<key>") makes retries safe: a key that
@@ -317,6 +328,7 @@ def order_place(
         "shipping_method": shipping_method,
         "card": card,
     }
+    client = client or ClientSignals()
     try:
         with transaction.atomic():
             if idempotency_key:
@@ -326,11 +338,14 @@ def order_place(
                 existing = Order.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
                     return _order_replay(existing, cart=cart, **request)
-            order = _order_write(cart=cart, user=user, idempotency_key=idempotency_key, source=source, **request)
+            order = _order_write(
+                cart=cart, user=user, idempotency_key=idempotency_key, source=source, client=client, **request
+            )
     except _PricesChanged as exc:
         _prices_acknowledge(exc.changes)
     except _PaymentFailed as exc:
-        payment_failure_record(card=card, amount=exc.amount, currency=settings.SHOP_CURRENCY, error=exc.error)
+        failed = payment_failure_record(card=card, amount=exc.amount, currency=settings.SHOP_CURRENCY, error=exc.error)
+        extensions.payment_failure_notify(FailedAttempt(payment=failed, user=user, email=email, client=client))
         error_class = PaymentUnavailableError if isinstance(exc.error, PaymentNetworkError) else ApplicationError
         raise error_class(exc.error.message, code=exc.error.code) from exc.error
     except IntegrityError:
@@ -379,8 +394,7 @@ def _prices_acknowledge(changes: list[tuple[CartLine, Decimal]]) -> None:
 
 def _order_replay(order: Order, *, cart: Cart, email, shipping_address, billing_address, shipping_method, card):
     """The order a retried request already placed, if the retry asks for the same order."""
-    paid = [Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED]
-    payment = order.payments.filter(status__in=paid).first()
+    payment = order.payments.exclude(status=Payment.Status.FAILED).first()
     ordered = sorted((line.variant_id, line.quantity) for line in order.lines.all())
     in_cart = sorted(cart.lines.filter(saved_for_later=False).values_list("variant_id", "quantity"))
     same = (
@@ -403,7 +417,7 @@ def _order_replay(order: Order, *, cart: Cart, email, shipping_address, billing_
 
 
 def _order_write(
-    *, cart, email, shipping_address, billing_address, shipping_method, card, user, idempotency_key, source
+    *, cart, email, shipping_address, billing_address, shipping_method, card, user, idempotency_key, source, client
 ) -> Order:
     _cart_lock(cart)
     lines = list(cart.lines.filter(saved_for_later=False).select_related("variant__product").order_by("variant_id"))
@@ -442,13 +456,20 @@ def _order_write(
         billing_address=billing_address,
         idempotency_key=idempotency_key,
     )
-    changed_by = order.user
-    _order_pay(order=order, card=card)
-    order = order_status_change(
-        order=order, to_status=Order.Status.PAID, changed_by=changed_by, note="Payment captured"
-    )
-
+    try:
+        payment = payment_authorize(order=order, card=card, amount=order.total, currency=order.currency)
+    except PaymentError as exc:
+        raise _PaymentFailed(exc, order.total) from exc
+    screened = extensions.order_screen(ScreenRequest(order=order, payment=payment, client=client, source=source))
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    if screened.decision == Decision.REVIEW:
+        return order_hold(order=order, note=screened.reason or "Held for a check")
+    if screened.decision == Decision.DECLINE:
+        return order_cancel(order=order, reason=DECLINED_NOTE)
+    _order_capture(order=order, payment=payment)
+    order = order_status_change(
+        order=order, to_status=Order.Status.PAID, changed_by=order.user, note="Payment captured"
+    )
     purchases = [(variants[line.variant_id], line.quantity) for line in lines]
     session_key = cart.session_key or ""
     transaction.on_commit(
@@ -458,12 +479,8 @@ def _order_write(
     return order
 
 
-def _order_pay(*, order: Order, card: CardDetails) -> None:
-    """Authorise and capture the order's total; release the authorisation if the capture fails."""
-    try:
-        payment = payment_authorize(order=order, card=card, amount=order.total, currency=order.currency)
-    except PaymentError as exc:
-        raise _PaymentFailed(exc, order.total) from exc
+def _order_capture(*, order: Order, payment: Payment) -> None:
+    """Capture the authorised total; release the authorisation if the capture fails."""
     try:
         payment_capture(payment=payment)
     except PaymentError as exc:

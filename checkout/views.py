@@ -19,6 +19,7 @@ from accounts.forms import AddressForm
 from accounts.selectors import address_default, address_get, address_list
 from accounts.services import address_snapshot
 from checkout import selectors, services
+from checkout.extensions import ClientSignals
 from checkout.forms import NEW_ADDRESS, CartAddForm, CartLineForm, CartLineQuantityForm, CheckoutForm
 from checkout.models import Cart, CartLine
 from core.errors import ApplicationError, NotFoundError
@@ -28,6 +29,10 @@ from shop.models import Variant
 
 PLACED_ORDERS_SESSION_KEY = "checkout_orders"  # numbers of the orders this browser placed as a guest
 PLACED_ORDERS_KEPT = 20
+# A random id the checkout page gives the browser, so the fraud check can tell devices apart (it
+# keeps only a hash). Set on the checkout page only, so cached catalogue pages stay cookie-free.
+DEVICE_COOKIE = "sf_device"
+DEVICE_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
 
 
 def _owner(request: HttpRequest) -> dict:
@@ -219,6 +224,9 @@ def _order_place(request: HttpRequest, cart_: Cart | None, data: dict, shipping_
         payment_details={name: data[name] for name in ("card_number", "card_expiry", "card_cvc")},
         user=request.user,
         idempotency_key=f"form:{data['token']}",
+        client=ClientSignals(
+            device_id=request.COOKIES.get(DEVICE_COOKIE, "")[:64], ip=request.META.get("REMOTE_ADDR", "")
+        ),
     )
 
 
@@ -281,7 +289,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     method = next((m for m in methods if m.code == chosen), methods[0] if methods else None)
     tax = selectors.tax_configuration_get()
     line_totals = [line.line_total for line in detail.buyable]
-    return render(
+    response = render(
         request,
         "checkout/checkout.html",
         {
@@ -296,6 +304,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "test_payments": isinstance(gateway_get(), TestGateway),
         },
     )
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(16),
+            max_age=DEVICE_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 @require_safe

@@ -1,7 +1,9 @@
 """Placed orders: frozen prices, addresses and shipping, and the status history.
 
 Orders are written by `checkout.services.order_place` and moved through their workflow by
-`orders.services` (pending payment -> paid -> shipped -> delivered; cancelled; refunded).
+`orders.services` (pending payment -> paid -> shipped -> delivered; cancelled; refunded). An order
+whose payment is authorised but held for a fraud check is "on hold" until staff approve (paid) or
+decline (cancelled) it.
 """
 
 from decimal import Decimal
@@ -14,11 +16,22 @@ from core.models import OutboxEmail
 from shop.models import Variant
 
 ZERO = Decimal("0.00")
+HOLD_NOTE = (
+    "We are checking this order before we take the payment: the amount is reserved on your card but not "
+    "charged. We will email you, usually within one working day, when it is confirmed and on its way, or, if "
+    "we cannot accept it, that it is cancelled and the reserved amount released."
+)
+# The cancellation note of an order the fraud check declined (checkout or staff): it accuses no one.
+DECLINED_NOTE = (
+    "We were unable to confirm the payment for this order, so it has not been placed. Your card has not been "
+    "charged and the amount reserved on it is released."
+)
 
 
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Pending payment"
+        ON_HOLD = "on_hold", "On hold"
         PAID = "paid", "Paid"
         SHIPPED = "shipped", "Shipped"
         DELIVERED = "delivered", "Delivered"
@@ -65,6 +78,17 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def status_note(self) -> str:
+        """What the shopper is told about the status beyond its name (or ""): what happens next for an
+        order on hold, why for an order the fraud check declined."""
+        if self.status == self.Status.ON_HOLD:
+            return HOLD_NOTE
+        if self.status == self.Status.CANCELLED:
+            last = list(self.status_changes.all())[-1:]  # prefetched by the order pages and API
+            return DECLINED_NOTE if last and last[0].note == DECLINED_NOTE else ""
+        return ""
 
 
 class OrderLine(models.Model):
@@ -114,6 +138,7 @@ class OrderEmail(OutboxEmail):
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", "Order confirmation"
+        ON_HOLD = "on_hold", "Being checked"
         SHIPPED = "shipped", "Shipped"
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"

@@ -53,12 +53,16 @@ class OrderSerializer(serializers.ModelSerializer):
     shipping_address = serializers.DictField(help_text="As entered at checkout.")
     billing_address = serializers.DictField(help_text="As entered at checkout.")
     can_cancel = serializers.SerializerMethodField(help_text="Whether `POST .../cancel/` would be accepted now.")
+    status_note = serializers.CharField(
+        read_only=True, help_text='What happens next, in words, for a status that needs it (e.g. "on_hold"); else "".'
+    )
 
     class Meta:
         model = Order
         fields = [
             "number",
             "status",
+            "status_note",
             "created_at",
             "email",
             "currency",

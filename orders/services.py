@@ -1,5 +1,5 @@
-"""The order workflow: numbers, creation, status transitions with history, cancel, ship, deliver
-and refunds. Checkout's `order_place` writes its orders with `order_create`; stock goes back
+"""The order workflow: numbers, creation, status transitions with history, hold for a fraud check,
+cancel, ship, deliver and refunds. Checkout's `order_place` writes its orders with `order_create`; stock goes back
 through `shop.services.stock_return`.
 
 Every write locks the order row first (`select_for_update`) and checks the transition against the
@@ -10,6 +10,7 @@ Money goes back through `payments.services.payment_refund`; emails are sent afte
 and refunding have side effects (stock, money, emails), so callers use their own services for them.
 """
 
+import logging
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,18 +24,22 @@ from django.utils import timezone
 from core.errors import ApplicationError, NotFoundError
 from core.outbox import SWEEP_LIMIT, outbox_email_deliver, outbox_email_send_on_commit, outbox_emails_deliver_pending
 from orders.models import ZERO, Order, OrderEmail, OrderLine, OrderStatusChange
+from payments.gateways import PaymentError
 from payments.models import Payment
-from payments.services import payment_refund
+from payments.services import payment_capture, payment_refund, payment_void
 from shop.models import Variant
 from shop.services import stock_return
 
+logger = logging.getLogger(__name__)
 Status = Order.Status
 CENT = Decimal("0.01")
 
 # Allowed moves. Cancelled and refunded are terminal; a partially refunded order can only be
-# refunded further.
+# refunded further. An order on hold (authorised, not captured, being checked) is either approved
+# (paid) or declined (cancelled).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PENDING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED}),
+    Status.PENDING_PAYMENT: frozenset({Status.ON_HOLD, Status.PAID, Status.CANCELLED}),
+    Status.ON_HOLD: frozenset({Status.PAID, Status.CANCELLED}),
     Status.PAID: frozenset({Status.SHIPPED, Status.CANCELLED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
     Status.SHIPPED: frozenset({Status.DELIVERED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
     Status.DELIVERED: frozenset({Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
@@ -65,6 +70,7 @@ class InvalidTransitionError(ApplicationError):
 
 _TRANSITION_VERBS = {
     Status.PENDING_PAYMENT: "set back to pending payment",
+    Status.ON_HOLD: "put on hold",
     Status.PAID: "marked paid",
     Status.SHIPPED: "shipped",
     Status.DELIVERED: "marked delivered",
@@ -167,8 +173,39 @@ def order_status_change(*, order: Order, to_status: str, changed_by=None, note: 
         return locked
 
 
+def order_hold(*, order: Order, note: str) -> Order:
+    """Hold an order whose payment is authorised but not captured while it is checked (fraud review),
+    and tell the shopper it is being checked. `order_hold_release` or `order_cancel` ends the hold."""
+    with transaction.atomic():
+        locked = _order_lock(order=order)
+        _status_set(order=locked, to_status=Status.ON_HOLD, changed_by=None, note=note)
+        order_email_queue(order=locked, kind=OrderEmail.Kind.ON_HOLD)
+        return locked
+
+
+def order_hold_release(*, order: Order, by=None, note: str = "") -> Order:
+    """Approve a held order: capture its authorised payments, mark it paid and send the confirmation.
+
+    Raises InvalidTransitionError unless the order is on hold, and ApplicationError (with the
+    gateway's code) when a capture fails; the order then stays on hold.
+    """
+    with transaction.atomic():
+        locked = _order_lock(order=order)
+        if locked.status != Status.ON_HOLD:
+            raise InvalidTransitionError(order=locked, to_status=Status.PAID)
+        for payment in Payment.objects.select_for_update().filter(order=locked, status=Payment.Status.AUTHORIZED):
+            try:
+                payment_capture(payment=payment)
+            except PaymentError as exc:
+                raise ApplicationError(exc.message, code=exc.code) from exc
+        _status_set(order=locked, to_status=Status.PAID, changed_by=by, note=note or "Payment captured")
+        order_email_queue(order=locked, kind=OrderEmail.Kind.CONFIRMATION)
+        return locked
+
+
 def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
-    """Cancel an order that has not shipped: its stock returns and the captured money is refunded.
+    """Cancel an order that has not shipped: its stock returns, authorisations not captured (an
+    order on hold) are released and the captured money is refunded.
 
     `by` is the customer who owns the order, a staff member, or None for a guest who proved the
     order's number and email (the guest lookup). Customers cannot cancel other people's orders.
@@ -184,6 +221,7 @@ def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
                 units=[(line.variant_id, line.quantity - line.refunded_quantity) for line in locked.lines.all()]
             )
         )
+        _payments_void(order=locked)
         amount = _payments_refund(
             order=locked,
             amount=locked.total - locked.refunded_total,
@@ -334,6 +372,16 @@ def _stock_units(*, units: list[tuple[int | None, int]]) -> dict[int, int]:
     return dict(quantities)
 
 
+def _payments_void(*, order: Order) -> None:
+    """Release the order's authorisations that were never captured. One the gateway refuses to release
+    is logged and left: the bank drops an uncaptured authorisation by itself within days."""
+    for payment in Payment.objects.select_for_update().filter(order=order, status=Payment.Status.AUTHORIZED):
+        try:
+            payment_void(payment=payment)
+        except PaymentError:
+            logger.exception("Could not void authorisation %s of order %s", payment.reference, order.number)
+
+
 def _payments_refund(*, order: Order, amount: Decimal, reason: str, by, at_most_captured: bool = False) -> Decimal:
     """Refund `amount` through the order's captured payments, oldest first; returns what was refunded.
 
@@ -375,6 +423,7 @@ def _user_or_none(user):
 
 EMAIL_SUBJECTS = {
     OrderEmail.Kind.CONFIRMATION: "Your order {number} is confirmed",
+    OrderEmail.Kind.ON_HOLD: "We are checking your order {number}",
     OrderEmail.Kind.SHIPPED: "Your order {number} is on its way",
     OrderEmail.Kind.CANCELLED: "Your order {number} has been cancelled",
     OrderEmail.Kind.REFUNDED: "Your refund for order {number}",

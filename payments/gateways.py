@@ -7,9 +7,11 @@ a small result object or raises `PaymentDeclined` (the bank said no; retrying wi
 provider is a new `PaymentGateway` subclass plus one setting.
 
 Card numbers reach a gateway in memory only. Nothing here or in the database keeps more than the
-brand and the last four digits.
+brand, the last four digits and a keyed one-way fingerprint.
 """
 
+import hashlib
+import hmac
 import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -141,6 +143,12 @@ class PaymentGateway(ABC):
     """What checkout and the back office need from a payment provider. Amounts are in `currency`."""
 
     code = ""  # stored on each Payment row: which gateway holds the transaction
+
+    def card_fingerprint(self, card: CardDetails) -> str:
+        """A stable token of the card number that cannot be turned back into it (fraud checks link
+        attempts with the same card). This default keys a hash with SECRET_KEY; a provider that
+        returns its own card fingerprint overrides it."""
+        return hmac.new(settings.SECRET_KEY.encode(), card.number.encode(), hashlib.sha256).hexdigest()[:32]
 
     @abstractmethod
     def authorize(self, *, amount: Decimal, currency: str, card: CardDetails, description: str) -> AuthorizationResult:

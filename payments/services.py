@@ -41,6 +41,7 @@ def payment_authorize(*, order, card: CardDetails, amount: Decimal, currency: st
         status=Payment.Status.AUTHORIZED,
         card_brand=card.brand,
         card_last4=card.last4,
+        card_fingerprint=gateway.card_fingerprint(card),
     )
 
 
@@ -66,13 +67,15 @@ def payment_void(*, payment: Payment) -> Payment:
 
 def payment_failure_record(*, card: CardDetails, amount: Decimal, currency: str, error: PaymentError) -> Payment:
     """Keep a failed attempt for support (no order: the checkout that tried it was rolled back)."""
+    gateway = gateway_get()
     return Payment.objects.create(
-        gateway=gateway_get().code,
+        gateway=gateway.code,
         amount=amount,
         currency=currency,
         status=Payment.Status.FAILED,
         card_brand=card.brand,
         card_last4=card.last4,
+        card_fingerprint=gateway.card_fingerprint(card),
         failure_code=error.code,
         failure_message=error.message[:300],
     )

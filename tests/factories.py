@@ -173,6 +173,19 @@ class ShippingMethodFactory(factory.django.DjangoModelFactory):
     delivery_estimate = "3-5 working days"
 
 
+class RiskRuleFactory(factory.django.DjangoModelFactory):
+    """A deny list of one e-mail address; give other fields for other kinds of rule."""
+
+    class Meta:
+        model = "risk.RiskRule"
+
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    kind = "deny_list"
+    action = "decline"
+    list_field = "email"
+    values = "fraud@example.com"
+
+
 class RefundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "payments.Refund"
