@@ -35,6 +35,7 @@ from core.errors import ApplicationError, NotFoundError
 from events.models import Interaction
 from events.services import EventOrigin
 from orders.serializers import OrderSerializer
+from shop.selectors import variant_id_for_sku
 
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # 1 to 100 visible ASCII characters
 
@@ -95,11 +96,12 @@ class CartLineListView(CartAPIView):
     def post(self, request):
         serializer = CartLineCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        quantity = serializer.validated_data["quantity"]
+        data = serializer.validated_data
+        variant_id = data["variant"] if "variant" in data else variant_id_for_sku(sku=data["sku"])
         services.cart_line_add(
             cart=self.cart_for_write(),
-            variant_id=serializer.validated_data["variant"],
-            quantity=quantity,
+            variant_id=variant_id,
+            quantity=data["quantity"],
             origin=EventOrigin.from_request(request),
         )
         return self.cart_response(status.HTTP_201_CREATED)

@@ -106,7 +106,8 @@ cart_get = extend_schema(
 cart_line_list_post = extend_schema(
     summary="Add to the cart",
     description=(
-        "Adds `quantity` of a variant; a variant already in the cart gets the sum (a saved line moves back "
+        "Adds `quantity` of a variant, named by its id (`variant`: a product's `variants[].id` or a card's "
+        "`default_variant`) or by its `sku`; a variant already in the cart gets the sum (a saved line moves back "
         "into the cart). The line remembers the price shown now. At most 99 of an item and never more than "
         "the stock. Returns the whole cart."
     ),
@@ -125,7 +126,7 @@ cart_line_list_post = extend_schema(
         ),
         403: CSRF_FAILED,
         404: error_response(
-            "No variant with that id is on sale.",
+            "No variant with that id or SKU is on sale.",
             error_example(
                 "Unknown variant",
                 code="variant_not_found",

@@ -53,10 +53,21 @@ class CartSerializer(serializers.Serializer):
 
 
 class CartLineCreateSerializer(serializers.Serializer):
-    variant = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The variant's id.")
+    """One variant, named by its id (`variants[].id` of a product, a card's `default_variant`) or its SKU."""
+
+    variant = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="The variant's id. Send this or `sku`."
+    )
+    sku = serializers.CharField(max_length=64, required=False, help_text="The variant's SKU. Send this or `variant`.")
     quantity = serializers.IntegerField(
         min_value=1, max_value=MAX_LINE_QUANTITY, default=1, help_text="Added on top of any in the cart."
     )
+
+    def validate(self, attrs):
+        if ("variant" in attrs) == ("sku" in attrs):
+            message = "Send either `variant` (the variant's id) or `sku`, not both."
+            raise serializers.ValidationError({"variant": [message]})
+        return attrs
 
 
 class CartLineUpdateSerializer(serializers.Serializer):

@@ -222,6 +222,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON bodies only: the schema then promises exactly what the server can decode (nested bodies
+    # such as checkout's address cannot travel as form fields), and generated clients send JSON.
+    # An endpoint that takes an upload sets MultiPartParser on its own view.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.StorefrontPagination",
     "PAGE_SIZE": 24,
@@ -238,7 +243,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Storefront AI API",
-    "DESCRIPTION": "Catalog, search and shopping API of Storefront AI. All money values are decimal strings.",
+    "DESCRIPTION": (
+        "Catalog, search and shopping API of Storefront AI. Bodies are JSON; all money values are decimal strings.\n\n"
+        "**Build a client** from this schema, for example "
+        "`openapi-python-client generate --url <host>/api/schema/?format=json --meta none` or "
+        "`npx openapi-typescript <host>/api/schema/?format=json -o schema.d.ts --default-non-nullable false`. "
+        "A product's `variants[].id` (or a search card's `default_variant`) is what `POST /api/v1/cart/lines/` "
+        "takes; it also takes a `sku`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -310,6 +322,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 INTERACTION_BUFFER_SIZE = env.int("INTERACTION_BUFFER_SIZE", default=50)
 INTERACTION_FLUSH_SECONDS = env.float("INTERACTION_FLUSH_SECONDS", default=2.0)
+
+# --- Privacy ---------------------------------------------------------------------------------
+# Retention periods in days (privacy.models.RetentionPolicy overrides them in the admin), how long
+# a customer's data export can be downloaded, where export files are kept (not under MEDIA_ROOT:
+# they are served only to their owner), and the key that pseudonymises ids in training data
+# (its own secret, derived from SECRET_KEY unless set).
+
+PRIVACY_RETENTION_DAYS = {
+    "events": env.int("PRIVACY_EVENTS_DAYS", default=365),
+    "support": env.int("PRIVACY_SUPPORT_DAYS", default=730),
+    "guest_cart": env.int("PRIVACY_GUEST_CART_DAYS", default=30),
+    "dormant_address": env.int("PRIVACY_DORMANT_ADDRESS_DAYS", default=3 * 365),
+    "audit": env.int("PRIVACY_AUDIT_DAYS", default=2 * 365),
+}
+PRIVACY_EXPORT_HOURS = env.int("PRIVACY_EXPORT_HOURS", default=72)
+PRIVACY_EXPORT_ROOT = env.path("PRIVACY_EXPORT_ROOT", default=BASE_DIR / ".local/exports")
+PRIVACY_REVEAL_MINUTES = env.int("PRIVACY_REVEAL_MINUTES", default=15)
+PRIVACY_PSEUDONYM_KEY = env.str("PRIVACY_PSEUDONYM_KEY", default="") or f"pseudonym:{SECRET_KEY}"
 
 # --- Checkout and payments -------------------------------------------------------------------
 # The payment gateway class (payments.gateways). The built-in TestGateway behaves like providers'

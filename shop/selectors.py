@@ -81,16 +81,17 @@ def category_breadcrumbs(*, category: Category) -> list[Category]:
 
 
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """What a product card needs: brand, category and the first thumbnail, without extra queries."""
+    """What a product card needs: brand, category, the first thumbnail and the cheapest variant
+    (its was-price, and its id so an API client can add the card to a cart), without extra queries."""
     first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+    cheapest_variant = Variant.objects.filter(
+        product=OuterRef("pk"), is_active=True, price=OuterRef("min_price")
+    ).order_by("position", "id")
     return queryset.select_related("brand", "category").annotate(
         card_image=Subquery(first_image.values("thumbnail_small")[:1]),
         card_image_medium=Subquery(first_image.values("thumbnail_medium")[:1]),
-        card_compare_at=Subquery(
-            Variant.objects.filter(product=OuterRef("pk"), is_active=True, price=OuterRef("min_price"))
-            .order_by("position")
-            .values("compare_at_price")[:1]
-        ),
+        card_compare_at=Subquery(cheapest_variant.values("compare_at_price")[:1]),
+        card_variant_id=Subquery(cheapest_variant.values("id")[:1]),
     )
 
 
@@ -391,6 +392,17 @@ def product_get(*, slug: str) -> Product:
     if product is None:
         raise NotFoundError("No such product.", code="product_not_found")
     return product
+
+
+def variant_id_for_sku(*, sku: str) -> int:
+    """The id of the variant on sale under `sku`, for API clients that know products by SKU."""
+    variant_id = (
+        Variant.objects.filter(sku=sku, is_active=True, product__is_active=True).values_list("id", flat=True).first()
+    )
+    if variant_id is None:
+        message = "No variant with that SKU is on sale."
+        raise NotFoundError(message, code="variant_not_found", details={"sku": [message]})
+    return variant_id
 
 
 def variant_stock_status(*, variant: Variant) -> str:

@@ -92,6 +92,11 @@ class ProductCardSerializer(ProductSummarySerializer):
         help_text="Compare-at (was) price of the cheapest variant, if it has one.",
     )
     thumbnail = MediaUrlField(source="card_image", allow_null=True, help_text="Small thumbnail of the first image.")
+    default_variant = serializers.IntegerField(
+        source="card_variant_id",
+        allow_null=True,
+        help_text="Id of the cheapest active variant (the one priced at `min_price`): `POST /cart/lines/` takes it.",
+    )
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -127,6 +132,7 @@ class ProductSearchResponseSerializer(serializers.Serializer):
 
 
 class VariantSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The variant's id: `POST /cart/lines/` takes it as `variant`.")
     sku = serializers.CharField()
     name = serializers.CharField()
     option_values = serializers.DictField(child=serializers.CharField(), help_text='Such as {"colour": "red"}.')

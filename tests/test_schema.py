@@ -103,3 +103,14 @@ def test_docs_page_loads_only_our_own_static_assets(client):
     assert "<script>" not in html  # the page's own script is a file (/api/docs/?script=), allowed by the CSP
     script = client.get("/api/docs/", {"script": ""}).content.decode()
     assert '"validatorUrl": null' in script
+
+
+def test_every_request_body_is_json_only():
+    # given: generated clients send a body in each content type the schema offers; the API parses JSON only
+    bodies = {key: op["requestBody"] for key, op in operations(generated_schema()).items() if "requestBody" in op}
+
+    # then
+    assert bodies, "the schema documents request bodies"
+    assert {key: sorted(body["content"]) for key, body in bodies.items()} == {
+        key: ["application/json"] for key in bodies
+    }

@@ -404,3 +404,87 @@ def test_checkout_with_an_empty_cart_is_a_clear_error(customer, standard):
 
     assert response.status_code == 400
     assert response.json()["error"] == {"code": "cart_empty", "message": "Your cart is empty.", "details": {}}
+
+
+# --- From the catalogue to the cart, with values the API gave -----------------------------------------
+
+
+@pytest.fixture
+def jackets(make_product, standard):
+    """A rain jacket in two sizes (M cheaper) and a fleece, so search has more than one result."""
+    make_product(name="Fleece Jacket", slug="fleece-jacket", price="45.00")
+    return make_product(
+        name="Rain Jacket",
+        slug="rain-jacket",
+        variants=[
+            {"sku": "RAIN-L", "name": "L", "price": Decimal("80.00"), "stock_quantity": 3},
+            {"sku": "RAIN-M", "name": "M", "price": Decimal("75.00"), "stock_quantity": 3},
+        ],
+    )
+
+
+def test_a_client_walks_from_a_search_result_to_an_order_using_only_api_values(customer, jackets):
+    # given: a search, then the detail of its first result, by the slug the result gave
+    results = customer.get("/api/v1/products/", {"q": "rain jacket"}).json()["results"]
+    card = next(result for result in results if result["name"] == "Rain Jacket")
+    detail = customer.get(f"/api/v1/products/{card['slug']}/").json()
+    size_l = next(variant for variant in detail["variants"] if variant["name"] == "L")
+
+    # when: one line by the variant id of the detail, one by the card's default variant
+    by_detail = customer.post("/api/v1/cart/lines/", {"variant": size_l["id"], "quantity": 1})
+    by_card = customer.post("/api/v1/cart/lines/", {"variant": card["default_variant"], "quantity": 1})
+    method = customer.get("/api/v1/checkout/shipping-methods/").json()[0]["code"]
+    order = customer.post("/api/v1/checkout/", checkout_body(shipping_method=method), HTTP_IDEMPOTENCY_KEY="walk-1")
+
+    # then: the card's default variant is the cheapest one (M, at min_price), and both reached the order
+    assert (by_detail.status_code, by_card.status_code, order.status_code) == (201, 201, 201)
+    assert card["min_price"] == "75.00"
+    assert {line["sku"] for line in by_card.json()["lines"]} == {"RAIN-L", "RAIN-M"}
+    assert sorted(line["sku"] for line in order.json()["lines"]) == ["RAIN-L", "RAIN-M"]
+
+
+def test_the_cart_takes_a_sku_instead_of_a_variant_id(customer, jackets):
+    # when
+    response = customer.post("/api/v1/cart/lines/", {"sku": "RAIN-M", "quantity": 2})
+
+    # then
+    assert response.status_code == 201
+    assert [(line["sku"], line["quantity"]) for line in response.json()["lines"]] == [("RAIN-M", 2)]
+
+
+def test_an_unknown_sku_is_a_404_naming_the_field(customer, jackets):
+    # when
+    response = customer.post("/api/v1/cart/lines/", {"sku": "NO-SUCH-SKU"})
+
+    # then
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "variant_not_found"
+    assert response.json()["error"]["details"] == {"sku": ["No variant with that SKU is on sale."]}
+    assert not CartLine.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"quantity": 1}, {"variant": 1, "sku": "RAIN-M"}], ids=["neither", "both"])
+def test_a_line_needs_exactly_one_of_variant_and_sku(customer, jackets, body):
+    # when
+    response = customer.post("/api/v1/cart/lines/", body)
+
+    # then
+    assert response.status_code == 400
+    assert "Send either `variant`" in json.dumps(response.json())
+
+
+@pytest.mark.parametrize("content", ["multipart", "urlencoded"])
+def test_only_json_bodies_are_accepted(customer, mug, content):
+    # given: the body a form-posting client would send
+    body = {"variant": str(mug.pk), "quantity": "1"}
+    if content == "multipart":
+        response = customer.post("/api/v1/cart/lines/", body, format="multipart")
+    else:
+        response = customer.generic(
+            "POST", "/api/v1/cart/lines/", f"variant={mug.pk}&quantity=1", "application/x-www-form-urlencoded"
+        )
+
+    # then: 415 in the API's error shape, and nothing was added
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert not CartLine.objects.exists()

@@ -223,6 +223,7 @@ def test_product_list_shows_cards_by_popularity_with_facets(api):
         "url": f"{HOST}/p/trail-runner/",
         "compare_at_price": "109.00",
         "thumbnail": f"{HOST}/media/products/thumbs/{trail.id}-0-320.jpg",
+        "default_variant": trail.variants.get(sku="TR-42").id,
     }
     assert body["results"][2]["in_stock"] is False
     assert body["results"][2]["thumbnail"] is None
@@ -478,6 +479,7 @@ def test_product_detail_has_active_variants_images_typed_attributes_and_ratings(
         "description": "A dependable everyday product.",
         "variants": [
             {
+                "id": trail.variants.get(sku="TR-42").id,
                 "sku": "TR-42",
                 "name": "EU 42",
                 "option_values": {"size": "42"},
@@ -488,6 +490,7 @@ def test_product_detail_has_active_variants_images_typed_attributes_and_ratings(
                 "is_active": True,
             },
             {
+                "id": trail.variants.get(sku="TR-43").id,
                 "sku": "TR-43",
                 "name": "EU 43",
                 "option_values": {},
