@@ -17,9 +17,9 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Address
-from accounts.signals import account_closing, customer_signed_in
+from accounts.signals import customer_signed_in
 from core.errors import ApplicationError
-from shop.services import reviews_author_anonymise, wishlist_clear
+from privacy.services import person_erase
 
 User = get_user_model()
 
@@ -126,32 +126,34 @@ def user_profile_update(*, user: AbstractBaseUser, first_name: str, last_name: s
     return user
 
 
-def user_delete(*, user: AbstractBaseUser) -> None:
-    """Close an account: remove the personal data and keep the orders for the books.
+def user_delete(
+    *, user: AbstractBaseUser, actor: AbstractBaseUser | None = None, reason: str = "The customer closed their account"
+) -> dict[str, int]:
+    """Close an account: erase the person's data everywhere and keep the orders for the books.
 
-    Name, email and username are replaced by `deleted-<id>`, the password is made unusable and the
-    account deactivated (which also ends its sessions); addresses, API token, cart and wishlist are
-    deleted, and the author name on the customer's reviews becomes "Former customer". Orders stay,
-    linked to the anonymised account, with their frozen addresses and the email they were placed
-    with: an order is an accounting record that must be kept for years.
+    Every app's registered eraser runs (privacy.services.person_erase, which also records the
+    erasure in the access audit; `actor` is the staff member acting on an e-mailed request, or the
+    customer): addresses, API token, failed sign-in records, cart and wishlist are deleted, chats and
+    tickets anonymised, events re-keyed to a pseudonym, review author names become "Former customer",
+    and orders keep their amounts with the e-mail replaced and only the country of their addresses.
+    Then name, email and username become `deleted-<id>`, the password is made unusable and the account
+    deactivated (which also ends its sessions). Returns the erased counts per app and item.
     """
     if user.is_staff or user.is_superuser:
         raise ApplicationError(
             "Staff accounts are closed by an administrator in the back office.", code="staff_account"
         )
+    if not user.is_active:
+        raise ApplicationError("This account is already closed.", code="account_closed")
     with transaction.atomic():
-        user_lockout_clear(user=user)
-        user.addresses.all().delete()
-        Token.objects.filter(user=user).delete()
-        account_closing.send(sender=User, user=user)  # checkout deletes the cart
-        wishlist_clear(user=user)
-        reviews_author_anonymise(user=user)
+        counts = person_erase(user=user, actor=actor or user, reason=reason)
         user.username = f"deleted-{user.pk}"
         user.email = f"deleted-{user.pk}@invalid"
         user.first_name = user.last_name = ""
         user.set_unusable_password()
         user.is_active = False
         user.save()
+    return counts
 
 
 # --- Address book --------------------------------------------------------------------------------

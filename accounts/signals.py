@@ -2,7 +2,7 @@
 
 `accounts` sits below checkout (and every app that keeps something per customer), so it cannot
 call them; it says what happened and they react. Receivers run synchronously, in the caller's
-transaction, and their errors propagate: a failed receiver fails the sign-in or the deletion.
+transaction, and their errors propagate: a failed receiver fails the sign-in.
 """
 
 from django.dispatch import Signal
@@ -12,6 +12,5 @@ from django.dispatch import Signal
 # checkout moves the guest's cart into the customer's.
 customer_signed_in = Signal()
 
-# Sent inside the transaction that closes an account, with `user`, before it is anonymised.
-# Each app deletes or anonymises the personal rows it owns (checkout: the cart).
-account_closing = Signal()
+# Closing an account is not a signal: each app erases its rows through its `personal_data.erase`,
+# run by privacy.services.person_erase (privacy.registry).

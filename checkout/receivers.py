@@ -1,13 +1,8 @@
 """checkout's answers to the accounts app's signals (connected in CheckoutConfig.ready)."""
 
-from checkout.services import cart_delete, cart_merge
+from checkout.services import cart_merge
 
 
 def guest_cart_merge(sender, *, user, guest_session_key: str, **kwargs) -> None:
     """A visitor signed in: the cart they filled as a guest becomes (part of) their cart."""
     cart_merge(session_key=guest_session_key, user=user)
-
-
-def cart_delete_of_closed_account(sender, *, user, **kwargs) -> None:
-    """An account is being closed: its cart goes with it."""
-    cart_delete(user=user)
