@@ -33,7 +33,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
 from campaigns.ml.data import features_typed, numeric_columns, uplift_csv_read
-from campaigns.ml.uplift import DEFAULT_LEARNER, LEARNERS, UpliftModel
+from campaigns.ml.uplift import DEFAULT_LEARNER, LEARNERS, UpliftModel, is_binary
 
 TOP_FRACTIONS = (0.1, 0.2, 0.3)
 RANDOM_DRAWS = 100
@@ -169,7 +169,7 @@ def evaluate_files(
         "test_rows": len(test_x),
         "treatment": treatment.strip().lower(),
         "outcome": outcome.strip().lower(),
-        "outcome_kind": "binary" if np.isin(train_table.outcome, (0.0, 1.0)).all() else "numeric",
+        "outcome_kind": "binary" if is_binary(train_table.outcome) else "numeric",
         "features": columns,
         "categorical": [name for name in columns if name not in numeric],
         "test_treated_share": float(test_table.treatment.mean()),
