@@ -6,6 +6,7 @@ Installed as Django's default site (dashboard.apps.StoreAdminConfig), so every a
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path, reverse
 
@@ -13,6 +14,9 @@ from dashboard import groups, reports, views, widgets
 
 
 class StoreAdminSite(admin.AdminSite):
+    site_header = f"{settings.SHOP_NAME} back office"
+    site_title = f"{settings.SHOP_NAME} back office"
+    index_title = "Dashboard"
     index_template = "admin/dashboard/index.html"
 
     def index(self, request, extra_context=None):

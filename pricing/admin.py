@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, json_script
 
 from pricing import selectors, services
-from pricing.charts import demand_curve_svg
+from pricing.charts import demand_curve_chart
 from pricing.ml import explain
 from pricing.models import CategoryPricing, Guardrail, PriceChangeAudit, PriceSuggestion, PricingRun
 
@@ -101,6 +101,10 @@ class PriceSuggestionAdmin(ReadOnly, admin.ModelAdmin):
     ]
     fields = readonly_fields
 
+    class Media:  # the demand curve: Chart.js from the store's static files, drawn by the admin's chart script
+        css = {"all": ["css/admin-dashboard.css"]}
+        js = ["vendor/chartjs/chart.umd.min.js", "js/admin-charts.js"]
+
     @admin.display(description="SKU", ordering="variant__sku")
     def variant_sku(self, obj: PriceSuggestion) -> str:
         return obj.variant.sku
@@ -172,11 +176,33 @@ class PriceSuggestionAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="Demand curve")
     def chart(self, obj: PriceSuggestion) -> str:
-        return demand_curve_svg(
+        """A Chart.js canvas drawn from json_script data, and the same points as a table (its accessible view)."""
+        spec = demand_curve_chart(
             curve=obj.curve,
             current=float(obj.current_price),
             suggested=float(obj.suggested_price),
             currency=settings.SHOP_CURRENCY,
+        )
+        if spec is None:
+            return "No demand curve."
+        units, profit = spec["datasets"]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (f"{a['x']:.2f}", f"{a['y']:.2f}", f"{b['y']:.2f}")
+                for a, b in zip(units["data"], profit["data"], strict=True)
+            ),
+        )
+        return format_html(
+            '<div class="chart-box"><canvas data-chart="demand-curve" role="img" aria-label="{}" '
+            'aria-describedby="demand-curve-table"></canvas></div>{}'
+            '<details><summary>Table view</summary><table id="demand-curve-table" class="report-table">'
+            "<thead><tr><th>Price</th><th>Units per day</th><th>Profit per day</th></tr></thead>"
+            "<tbody>{}</tbody></table></details>",
+            spec["title"],
+            json_script(spec, "demand-curve"),
+            rows,
         )
 
     @admin.action(description="Approve and apply the selected suggestions")
