@@ -14,7 +14,14 @@ from django.utils.html import format_html, format_html_join, json_script
 from pricing import selectors, services
 from pricing.charts import demand_curve_chart
 from pricing.ml import explain
-from pricing.models import CategoryPricing, Guardrail, PriceChangeAudit, PriceSuggestion, PricingRun
+from pricing.models import (
+    CategoryPricing,
+    Guardrail,
+    PriceChangeAudit,
+    PriceExperiment,
+    PriceSuggestion,
+    PricingRun,
+)
 
 
 @admin.register(Guardrail)
@@ -221,6 +228,40 @@ class PriceSuggestionAdmin(ReadOnly, admin.ModelAdmin):
             suggestion_ids=list(queryset.values_list("pk", flat=True)), rejected_by=request.user
         )
         self.message_user(request, f"Rejected {count} suggestion(s).", messages.SUCCESS)
+
+
+@admin.register(PriceExperiment)
+class PriceExperimentAdmin(ReadOnly, admin.ModelAdmin):
+    """Price tests: which variants the engine explores, for how long, and what it learned."""
+
+    list_display = ["variant_sku", "state", "started_at", "days", "tests", "last_test", "learned", "base_price"]
+    list_filter = [("ended_at", admin.EmptyFieldListFilter), "started_at"]
+    search_fields = ["variant__sku", "variant__product__name"]
+    list_select_related = ["variant"]
+    readonly_fields = [f.name for f in PriceExperiment._meta.fields]
+
+    @admin.display(description="SKU", ordering="variant__sku")
+    def variant_sku(self, obj: PriceExperiment) -> str:
+        return obj.variant.sku
+
+    @admin.display(description="State", ordering="ended_at")
+    def state(self, obj: PriceExperiment) -> str:
+        return "exploring" if obj.ended_at is None else "concluded"
+
+    @admin.display(description="Days")
+    def days(self, obj: PriceExperiment) -> int:
+        return ((obj.ended_at or obj.updated_at) - obj.started_at).days
+
+    @admin.display(description="Last test", ordering="last_test_pct")
+    def last_test(self, obj: PriceExperiment) -> str:
+        return f"{obj.last_test_pct:+.1f}%"
+
+    @admin.display(description="Elasticity (90% interval)", ordering="elasticity")
+    def learned(self, obj: PriceExperiment) -> str:
+        return (
+            f"{obj.elasticity:.2f} ({obj.elasticity_low:.2f} to {obj.elasticity_high:.2f}); "
+            f"{obj.elasticity_start:.2f} at the start"
+        )
 
 
 @admin.register(PricingRun)

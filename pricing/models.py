@@ -230,3 +230,33 @@ class PriceChangeAudit(models.Model):
 
     def __str__(self) -> str:
         return f"Audit of {self.price_change}"
+
+
+class PriceExperiment(models.Model):
+    """A price test the engine runs on a variant while its elasticity is uncertain: open while runs keep
+    testing, closed (`ended_at`) at the first run that no longer needs to. Kept current by
+    pricing.services after each run; staff read which variants are explored, for how long, with which
+    test sizes, and what was learned (the elasticity and its 90% interval)."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="price_experiments")
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the test runs.")
+    base_price = models.DecimalField(max_digits=12, decimal_places=2, help_text="Price the test started from.")
+    tests = models.PositiveIntegerField(default=0, help_text="Pricing runs that moved the price to learn.")
+    last_test_pct = models.FloatField(default=0, help_text="Last test's price move, % (signed).")
+    elasticity = models.FloatField(help_text="Latest estimate.")
+    elasticity_low = models.FloatField(help_text="90% interval, low end.")
+    elasticity_high = models.FloatField(help_text="90% interval, high end.")
+    elasticity_start = models.FloatField(help_text="Estimate when the test started.")
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant"], condition=Q(ended_at__isnull=True), name="price_experiment_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Price test of {self.variant.sku} from {self.started_at:%Y-%m-%d}"

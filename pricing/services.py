@@ -27,11 +27,12 @@ from core.errors import ApplicationError, NotFoundError
 from core.task_queue import task_send
 from pricing import inference, selectors
 from pricing.ml import demand, engine, guardrails
-from pricing.models import Mode, PriceChangeAudit, PriceSuggestion, PricingRun
+from pricing.models import Mode, PriceChangeAudit, PriceExperiment, PriceSuggestion, PricingRun
 from shop.models import PriceChange, Variant
 from shop.services import variant_price_set
 
 logger = logging.getLogger(__name__)
+EXPERIMENT_Z = 1.645  # a 90% interval for the elasticity shown with each price experiment
 
 
 def pricing_run_enqueue(*, started_by=None, trigger: str = PricingRun.Trigger.ADMIN) -> PricingRun:
@@ -112,17 +113,49 @@ def pricing_run_execute(
 def _suggestions_create(*, run: PricingRun, variant_ids, now: datetime, trees: demand.Booster) -> list[PriceSuggestion]:
     """The served model's suggestions (pricing.inference) for the variants, stored; older pending ones superseded."""
     variants = selectors.pricing_variants(variant_ids=variant_ids)
+    computed = inference.price_suggestions_compute(variants=variants, now=now, trees=trees)
     rows = [
-        _suggestion_row(run, found.variant, found.policy, found.result, found.curves, found.index)
-        for found in inference.price_suggestions_compute(variants=variants, now=now, trees=trees)
+        _suggestion_row(run, found.variant, found.policy, found.result, found.curves, found.index) for found in computed
     ]
     with transaction.atomic():
         PriceSuggestion.objects.filter(variant__in=variants, status=PriceSuggestion.Status.PENDING).update(
             status=PriceSuggestion.Status.SUPERSEDED
         )
         created = PriceSuggestion.objects.bulk_create(rows)
+        _price_experiments_record(computed=computed, now=now)
         PricingRun.objects.filter(pk=run.pk).update(variants=len(variants), suggestions=len(created))
     return created
+
+
+def _price_experiments_record(*, computed: list[inference.VariantSuggestion], now: datetime) -> None:
+    """Open, extend or close each variant's price experiment after a run: open (or extend) where the run
+    tests a price to learn the elasticity, close where it no longer needs to; the estimate and its
+    90% interval are refreshed either way."""
+    open_tests = {e.variant_id: e for e in PriceExperiment.objects.filter(ended_at__isnull=True).select_for_update()}
+    for found in computed:
+        j, result = found.index, found.result
+        estimate = float(result.elasticity[j])
+        spread = EXPERIMENT_Z * float(result.fitted.est.stderr[j])
+        test = float(result.explored[j]) * 100
+        experiment = open_tests.get(found.variant.pk)
+        if experiment is None and not test:
+            continue
+        if experiment is None:
+            experiment = PriceExperiment(
+                variant=found.variant, started_at=now, base_price=found.variant.price, elasticity_start=estimate
+            )
+        experiment.updated_at = now
+        experiment.elasticity, experiment.elasticity_low, experiment.elasticity_high = (
+            estimate,
+            estimate - spread,
+            estimate + spread,
+        )
+        if test:
+            experiment.tests += 1
+            experiment.last_test_pct = round(test, 2)
+        else:
+            experiment.ended_at = now
+        experiment.save()
 
 
 def _money(value: float) -> Decimal:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import DailyVariantStats
 from pricing import services
-from pricing.models import PriceChangeAudit, PriceSuggestion, PricingRun
+from pricing.models import PriceChangeAudit, PriceExperiment, PriceSuggestion, PricingRun
 from shop.models import Variant
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,17 @@ def test_a_guardrail_needs_exactly_one_scope_and_consistent_bounds(admin_client,
     response = admin_client.post(url, {**base, "product": store[0].product.pk, "frozen": "on"})
     assert response.status_code == 302
     assert store[0].product.guardrail.frozen is True
+
+
+def test_the_experiments_list_shows_what_is_explored_and_the_elasticity_learned(admin_client, store, settings):
+    DailyVariantStats.objects.update(price=Decimal("20.00"))  # one price so far: the engine tests prices
+    settings.PRICING_EXPLORATION = True
+    services.pricing_run_execute(trigger=PricingRun.Trigger.ADMIN)
+    experiment = PriceExperiment.objects.get(variant=store[0])
+
+    page = admin_client.get(reverse("admin:pricing_priceexperiment_changelist")).content.decode()
+
+    assert page.count("exploring") >= 4
+    assert "MUG-0" in page
+    assert f"{experiment.last_test_pct:+.1f}%" in page
+    assert f"{experiment.elasticity:.2f} ({experiment.elasticity_low:.2f} to {experiment.elasticity_high:.2f})" in page

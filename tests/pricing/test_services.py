@@ -7,9 +7,18 @@ from django.urls import reverse
 
 from checkout.models import CartLine
 from core.errors import ApplicationError
+from events.models import DailyVariantStats
 from orders.models import OrderLine
 from pricing import services
-from pricing.models import CategoryPricing, Guardrail, Mode, PriceChangeAudit, PriceSuggestion, PricingRun
+from pricing.models import (
+    CategoryPricing,
+    Guardrail,
+    Mode,
+    PriceChangeAudit,
+    PriceExperiment,
+    PriceSuggestion,
+    PricingRun,
+)
 from shop.models import PriceChange, Variant
 from tests.factories import CartLineFactory, OrderLineFactory
 
@@ -164,3 +173,27 @@ def test_a_queued_run_executes_once_even_if_its_task_comes_twice(store, staff, d
     assert (first.status, first.suggestions, again.status) == ("succeeded", 4, "succeeded")
     assert PriceSuggestion.objects.count() == 4
     assert PricingRun.objects.count() == 1
+
+
+def test_a_price_test_opens_an_experiment_that_the_first_run_without_one_closes(store, settings):
+    # given: four weeks at one price, so the elasticity is unknown and the engine tests prices
+    DailyVariantStats.objects.update(price=Decimal("20.00"))
+    settings.PRICING_EXPLORATION = True
+
+    services.pricing_run_execute(trigger=PricingRun.Trigger.ADMIN)
+
+    experiments = PriceExperiment.objects.filter(ended_at__isnull=True)
+    assert experiments.count() == 4
+    for experiment in experiments:
+        assert experiment.tests == 1
+        assert experiment.last_test_pct != 0
+        assert experiment.elasticity_low < experiment.elasticity < experiment.elasticity_high
+        assert experiment.base_price == Decimal("20.00")
+
+    # when: the next run tests no price (exploration switched off)
+    settings.PRICING_EXPLORATION = False
+    services.pricing_run_execute(trigger=PricingRun.Trigger.ADMIN)
+
+    # then: the experiments are closed with the latest estimate, and none is opened again
+    assert not PriceExperiment.objects.filter(ended_at__isnull=True).exists()
+    assert PriceExperiment.objects.count() == 4
