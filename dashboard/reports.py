@@ -105,7 +105,14 @@ def _chart_value(value, kind: str):
 
 
 def chart(
-    title: str, rows: list[dict], *, x: str, series: list[Column], kind: str = "line", right: list[str] = (), **options
+    title: str,
+    rows: list[dict],
+    *,
+    x: str,
+    series: list[Column],
+    kind: str = "line",
+    right: tuple[str, ...] = (),
+    **options,
 ) -> dict:
     """A chart of `rows`: `x` along the bottom, one dataset per column in `series` (rates in percent);
     columns named in `right` use a second axis on the right."""
@@ -162,7 +169,7 @@ def sales(form: forms.SalesForm) -> Table:
     ]
     if by == "day":
         charts = [
-            chart("Revenue and orders per day", rows, x="key", series=[columns[3], columns[1]], right=["orders"]),
+            chart("Revenue and orders per day", rows, x="key", series=[columns[3], columns[1]], right=("orders",)),
         ]
     else:
         charts = [chart(f"Top {CHART_BARS} by revenue", rows[:CHART_BARS], x="key", series=columns[3:5], kind="bar")]
@@ -264,7 +271,7 @@ def pricing(form: forms.DateRangeForm) -> Table:
             x="day",
             series=[columns[1], columns[2], columns[4]],
             kind="bar",
-            right=["uplift"],
+            right=("uplift",),
         )
     ]
     notes = [

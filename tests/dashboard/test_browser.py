@@ -95,6 +95,12 @@ def test_a_store_manager_sees_the_dashboard_and_every_report(browser_page, live_
         for canvas in page.locator("canvas[data-chart]").all():
             expect(canvas).to_have_attribute("data-drawn", "true")
         assert violations(page) == [], slug
+        page.screenshot(path=str(SHOTS / f"report-{slug}.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/admin/reports/sales/?start=2026-03-05&end=2026-03-01")
+    expect(page.locator(".report-field.errors")).to_contain_text("The end date is before the start date.")
+    expect(page.locator("#report-table")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "report-error.png"))
 
     page.goto(f"{live_server.url}/admin/reports/sales/")
     rows = orders_selectors.sales_by(
