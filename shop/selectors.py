@@ -6,9 +6,11 @@ prefetch their related rows.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -447,16 +449,14 @@ def review_verified_buyer(*, user, product: Product) -> bool:
     return purchases is not None and purchases.exists()
 
 
-def review_list(*, product: Product, sort: str = "newest", rating: int | None = None, user=None) -> QuerySet[Review]:
+def review_list(*, product: Product, sort: str = "newest", rating: int | None = None) -> QuerySet[Review]:
     """Published reviews of a product in one of REVIEW_SORTS' orders, optionally only those with one
-    star `rating`. For a signed-in `user` each review carries `voted`: whether they found it helpful."""
+    star `rating`. The same for every visitor: what one visitor voted is `product_viewer_state`'s."""
     if sort not in REVIEW_SORTS:
         raise ApplicationError("Unknown review order.", code="invalid", details={"sort": [f"Unknown order {sort!r}."]})
     reviews = Review.objects.filter(product=product, status=Review.Status.PUBLISHED)
     if rating:
         reviews = reviews.filter(rating=rating)
-    if user is not None and user.is_authenticated:
-        reviews = reviews.annotate(voted=Exists(ReviewVote.objects.filter(review=OuterRef("pk"), user=user)))
     return reviews.order_by(*REVIEW_SORTS[sort])
 
 
@@ -494,7 +494,6 @@ def review_page(
     rating: int | None = None,
     page: int = 1,
     page_size: int = 10,
-    user=None,
 ) -> ReviewPage:
     """A page of `review_list` in one query; a page number out of range shows the nearest page.
 
@@ -507,7 +506,7 @@ def review_page(
     num_pages = max(1, math.ceil(count / page_size))
     number = min(max(page, 1), num_pages)
     start = (number - 1) * page_size
-    reviews = review_list(product=product, sort=sort, rating=rating, user=user)
+    reviews = review_list(product=product, sort=sort, rating=rating)
     return ReviewPage(
         reviews=list(reviews[start : start + page_size]) if count else [],
         number=number,
@@ -541,31 +540,41 @@ def review_get_published(*, review_id: int) -> Review:
 @dataclass(frozen=True)
 class ProductViewerState:
     """What the product page offers the visitor: reviewing (if a verified buyer), editing their own
-    review, and the wishlist button's state. All false for anonymous visitors."""
+    review, the wishlist button's state and which of the shown reviews they found helpful. All
+    false or empty for anonymous visitors."""
 
     is_verified_buyer: bool = False
     own_review_id: int | None = None
     own_review_status: str = ""
     in_wishlist: bool = False
+    voted_review_ids: frozenset[int] = frozenset()
 
 
-def product_viewer_state(*, product: Product, user) -> ProductViewerState:
-    """The visitor's state on a product page: one query for a signed-in user, none otherwise."""
+def product_viewer_state(*, product_id: int, user, review_ids: Sequence[int] = ()) -> ProductViewerState:
+    """The visitor's state on a product page, `review_ids` being the reviews it shows: one query for
+    a signed-in user, none otherwise. Kept apart from the page, which is the same for everyone and
+    cached (core.page_cache), so that it is the only per-visitor read of the product page."""
     if not user.is_authenticated:
         return ProductViewerState()
-    own_review = Review.objects.filter(product=product, user=user)
-    purchases = extensions.verified_purchases(user=user, product=product)
+    own_review = Review.objects.filter(product=product_id, user=user)
+    purchases = extensions.verified_purchases(user=user, product=product_id)
+    votes = ReviewVote.objects.filter(user=user, review__in=list(review_ids)).values("review_id")
     row = (
-        Product.objects.filter(pk=product.pk)
+        Product.objects.filter(pk=product_id)
         .values(
             is_verified_buyer=Exists(purchases) if purchases is not None else Value(False),
             own_review_id=Subquery(own_review.values("pk")[:1]),
             own_review_status=Subquery(own_review.values("status")[:1]),
-            in_wishlist=Exists(WishlistItem.objects.filter(user=user, product=product)),
+            in_wishlist=Exists(WishlistItem.objects.filter(user=user, product=product_id)),
+            voted_review_ids=ArraySubquery(votes),
         )
-        .get()
+        .first()
     )
-    return ProductViewerState(**{**row, "own_review_status": row["own_review_status"] or ""})
+    if row is None:  # the product was deleted since its page was cached
+        return ProductViewerState()
+    row["own_review_status"] = row["own_review_status"] or ""
+    row["voted_review_ids"] = frozenset(row["voted_review_ids"] or ())  # NULL when no review is shown
+    return ProductViewerState(**row)
 
 
 def wishlist_for_user(*, user) -> QuerySet[Product]:

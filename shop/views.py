@@ -61,7 +61,7 @@ def _money(amount: Decimal | None) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    def render_page():
+    def render_page(request):
         context = {
             "featured_categories": selectors.category_featured(),
             "new_arrivals": selectors.product_new_arrivals(limit=8),
@@ -167,7 +167,7 @@ def _listing_context(request: HttpRequest, *, category_slug: str = "") -> dict:
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    def render_page():
+    def render_page(request):
         context = _listing_context(request, category_slug=slug)
         result = context["result"]
         context["category"] = result.category
@@ -181,7 +181,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    def render_page():
+    def render_page(request):
         context = _listing_context(request)
         result, filters = context["result"], context["filters"]
         first_page = context["page_obj"].number == 1
@@ -245,7 +245,7 @@ def _variant_picker(variants: list[Variant]) -> tuple[list[dict], list[dict]]:
 
 @require_safe
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    def render_page():
+    def render_page(request):
         try:
             item: Product = selectors.product_detail(slug=slug)
         except NotFoundError as exc:
@@ -269,40 +269,43 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             rating=review_rating,
             page=review_options.cleaned_data.get("page") or 1,
             page_size=REVIEWS_SHOWN,
-            user=request.user,
         )
         # What other apps add (shop.extensions): sentiment's summary, aspects and ?sentiment= / ?aspect= filters.
         sections = extensions.product_page_sections(product=item, query=request.GET, page_size=REVIEWS_SHOWN)
-        return render(
-            request,
-            "shop/product.html",
-            {
-                "product": item,
-                "images": list(item.images.all()),
-                "variants": variants,
-                "selected_variant": selected,
-                "selected_state": _stock_state(selected) if selected else ("out_of_stock", "Currently unavailable"),
-                "option_groups": option_groups,
-                "variant_data": variant_data,
-                "attributes": list(item.attribute_values.all()),
-                "breadcrumbs": breadcrumbs,
-                "active_category": breadcrumbs[0].slug if breadcrumbs else "",
-                "distribution": distribution,
-                "review_count": review_count,
-                "rating_average": rating_average,
-                "reviews": review_page.reviews,
-                "review_page": review_page,
-                "review_sort": review_sort,
-                "review_rating": review_rating,
-                "review_sort_choices": selectors.REVIEW_SORT_CHOICES,
-                "review_page_urls": _review_page_urls(review_page, sort=review_sort, rating=review_rating),
-                "viewer": selectors.product_viewer_state(product=item, user=request.user),
-                "max_quantity": MAX_LINE_QUANTITY,
-                **sections,
-            },
-        ), {"product_id": item.pk}
+        context = {
+            "product": item,
+            "images": list(item.images.all()),
+            "variants": variants,
+            "selected_variant": selected,
+            "selected_state": _stock_state(selected) if selected else ("out_of_stock", "Currently unavailable"),
+            "option_groups": option_groups,
+            "variant_data": variant_data,
+            "attributes": list(item.attribute_values.all()),
+            "breadcrumbs": breadcrumbs,
+            "active_category": breadcrumbs[0].slug if breadcrumbs else "",
+            "distribution": distribution,
+            "review_count": review_count,
+            "rating_average": rating_average,
+            "reviews": review_page.reviews,
+            "review_page": review_page,
+            "review_sort": review_sort,
+            "review_rating": review_rating,
+            "review_sort_choices": selectors.REVIEW_SORT_CHOICES,
+            "review_page_urls": _review_page_urls(review_page, sort=review_sort, rating=review_rating),
+            "max_quantity": MAX_LINE_QUANTITY,
+            **sections,
+        }
+        shown_reviews = [review.pk for review in context["reviews"]]  # a section may filter them
+        return render(request, "shop/product.html", context), {"product_id": item.pk, "review_ids": shown_reviews}
 
-    response, viewed = page_cache_serve(request, render_page)
+    def viewer(request, page_data):
+        """The visitor's wishlist, review and helpful-vote state for the page's personal fragments."""
+        state = selectors.product_viewer_state(
+            product_id=page_data["product_id"], user=request.user, review_ids=page_data["review_ids"]
+        )
+        return {"viewer": state}
+
+    response, viewed = page_cache_serve(request, render_page, personal=viewer)
     # Recorded on cache hits too: the page cache must not hide views from recommendations.
     interaction_record_from_request(request=request, kind=Interaction.Kind.VIEW, product=viewed["product_id"])
     return response

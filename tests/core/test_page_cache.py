@@ -1,5 +1,5 @@
-"""The anonymous page cache: served from cache, per-visitor CSRF tokens, events still recorded,
-signed-in visitors never cached, catalog writes invalidate."""
+"""The page cache: served from cache, per-visitor CSRF tokens, events still recorded, catalog writes
+invalidate (anonymous visitors); signed-in shoppers: tests/core/test_page_cache_personal.py."""
 
 from decimal import Decimal
 
@@ -8,7 +8,7 @@ import pytest
 from events.models import Interaction
 from events.services import interactions_flush
 from shop.services import product_denormalised_refresh
-from tests.factories import UserFactory, VariantFactory
+from tests.factories import VariantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,15 +48,6 @@ def test_a_cached_page_carries_the_visitors_own_csrf_token(client, product, djan
     assert "__csrf_token__" not in html
     assert 'name="csrfmiddlewaretoken" value="' in html
     assert "csrftoken" in page.cookies
-
-
-def test_signed_in_customers_always_get_a_fresh_page(client, product):
-    client.force_login(UserFactory())
-
-    client.get(product.get_absolute_url())
-    second = client.get(product.get_absolute_url())
-
-    assert "X-Page-Cache" not in second
 
 
 def test_a_catalog_write_invalidates_cached_pages(client, product):
