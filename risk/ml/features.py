@@ -64,8 +64,7 @@ def derive_features(
     features = raw_features(frame, time=time, account_time=account_time, entities=entities)
     times = {name: times_parse(frame[name], column=name) for name in (time, account_time) if name}
     for name, values in times.items():
-        features[f"{name}__hour"] = values.dt.hour.astype(float)
-        features[f"{name}__weekday"] = values.dt.weekday.astype(float)
+        features = features.assign(**_parts(values, name=name))
     event_seconds = _seconds(times[time]) if time else None
     account = None
     if account_time:
@@ -78,18 +77,18 @@ def derive_features(
     for entity in entities:
         key = _codes(frame[entity])
         known = key >= 0
-        features[f"{entity}__count"] = _group_size(key)
+        derived = {f"{entity}__count": _group_size(key)}
         if event_seconds is not None:
             for label, seconds in WINDOWS.items():
-                features[f"{entity}__count_{label}"] = _window_counts(key, event_seconds, seconds)
-            features[f"{entity}__seconds_since_previous"] = _since_previous(key, event_seconds)
+                derived[f"{entity}__count_{label}"] = _window_counts(key, event_seconds, seconds)
+            derived[f"{entity}__seconds_since_previous"] = _since_previous(key, event_seconds)
         if account is not None:
-            features[f"{entity}__accounts"] = _distinct(key, _codes(pd.Series(account)))
+            derived[f"{entity}__accounts"] = _distinct(key, _codes(pd.Series(account)))
         for other in entities:
             if other != entity:
-                features[f"{entity}__{other}s"] = _distinct(key, _codes(frame[other]))
-        for name in [column for column in features if column.startswith(f"{entity}__")]:
-            features[name] = features[name].where(known)
+                derived[f"{entity}__{other}s"] = _distinct(key, _codes(frame[other]))
+        for name, values in derived.items():
+            features[name] = np.where(known, values, np.nan)
     return features
 
 
@@ -129,7 +128,7 @@ def _typed(values: pd.Series, *, name: str) -> dict[str, pd.Series]:
     if pd.api.types.is_bool_dtype(values):
         return {name: values.astype(float)}
     if pd.api.types.is_datetime64_any_dtype(values):
-        return {f"{name}__hour": values.dt.hour.astype(float), f"{name}__weekday": values.dt.weekday.astype(float)}
+        return _parts(values, name=name)
     numbers = pd.to_numeric(values, errors="coerce")
     present = values.notna()
     if present.any() and numbers[present].notna().all():
@@ -138,31 +137,36 @@ def _typed(values: pd.Series, *, name: str) -> dict[str, pd.Series]:
         if len(whole) >= ID_MIN_ROWS and whole.is_unique and (whole == whole.round()).all():
             return {}
         return {name: numbers}
-    text = values.astype("string")
-    levels = text.nunique()
-    if levels <= MAX_LEVELS:
-        return {name: text.astype("category")}
-    dates = _datetimes(values)
-    if dates[present].notna().all():
+    dates = _datetimes(values, per_cell=False)
+    if present.any() and dates[present].notna().all():
         return _typed(dates, name=name)
-    return {}
+    text = values.astype("string")
+    return {name: text.astype("category")} if text.nunique() <= MAX_LEVELS else {}
 
 
-def _datetimes(values: pd.Series) -> pd.Series:
+def _parts(values: pd.Series, *, name: str) -> dict[str, pd.Series]:
+    """The hour and weekday (0 = Monday) of datetimes, as floats."""
+    return {f"{name}__hour": values.dt.hour.astype(float), f"{name}__weekday": values.dt.day_of_week.astype(float)}
+
+
+def _datetimes(values: pd.Series, *, per_cell: bool = True) -> pd.Series:
     """Text to datetimes (NaT where a cell does not parse).
 
     One format for the whole column when one fits (pandas' guess from the first value, else the
-    spreadsheet formats of `SHORT_FORMATS`), else each cell on its own (slow: dateutil).
+    spreadsheet formats of `SHORT_FORMATS`), else, if `per_cell`, each cell on its own (slow:
+    dateutil), else all NaT (detecting whether a feature column holds dates).
     """
     present = values.dropna()
     if present.empty:
-        return pd.to_datetime(values, errors="coerce")
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     guess = guess_datetime_format(str(present.iloc[0]))
     for candidate in ((guess,) if guess else ()) + SHORT_FORMATS:
         try:
             return pd.to_datetime(values, format=candidate, errors="raise")
         except (ValueError, TypeError, OverflowError):
             continue
+    if not per_cell:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return pd.to_datetime(values, errors="coerce", format="mixed")

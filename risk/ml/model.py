@@ -27,9 +27,9 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold
 
-VALIDATION_SHARE = 0.2
+FOLDS = 5
 EARLY_STOPPING_ROUNDS = 100
 MAX_ROUNDS = 2000
 FORMAT = "risk-model/1"
@@ -59,60 +59,71 @@ class Reason:
 
 
 class RiskModel:
-    """A fitted booster with its feature schema and Platt calibration; build it with `fit` or `from_bytes`."""
+    """Fitted boosters with their feature schema and Platt calibration; build it with `fit` or `from_bytes`."""
 
     def __init__(
-        self, *, booster: lgb.Booster, columns: list[str], categories: dict[str, list[str]], platt: tuple[float, float]
+        self,
+        *,
+        boosters: list[lgb.Booster],
+        columns: list[str],
+        categories: dict[str, list[str]],
+        platt: tuple[float, float],
     ) -> None:
-        self.booster = booster
+        self.boosters = boosters
         self.columns = columns
         self.categories = categories  # categorical column -> its levels at fit time (codes are positions)
-        self.platt = platt  # (slope, intercept) on the raw score
+        self.platt = platt  # (slope, intercept) on the mean raw score
 
     @classmethod
     def fit(cls, features: pd.DataFrame, labels: np.ndarray, *, seed: int = 0) -> "RiskModel":
-        """Learn from `features` and 0/1 `labels` (both classes needed), as the module describes."""
+        """Learn from `features` and 0/1 `labels` (at least `FOLDS` of each class), as the module describes."""
         labels = np.asarray(labels, dtype=int)
-        if set(np.unique(labels)) != {0, 1}:
-            raise ValueError("The labels must hold both classes, 0 and 1.")
+        counts = np.bincount(labels, minlength=2)
+        if len(counts) != 2 or counts.min() < FOLDS:
+            raise ValueError(f"The labels must be 0 or 1, with at least {FOLDS} of each.")
         columns = [str(name) for name in features.columns]
         categories = {
             str(name): [str(level) for level in features[name].cat.categories]
             for name in features.columns
             if isinstance(features[name].dtype, pd.CategoricalDtype)
         }
-        model = cls(booster=None, columns=columns, categories=categories, platt=(1.0, 0.0))
+        model = cls(boosters=[], columns=columns, categories=categories, platt=(1.0, 0.0))
         matrix = model._matrix(features)
-        fit_rows, held_rows = train_test_split(
-            np.arange(len(labels)), test_size=VALIDATION_SHARE, stratify=labels, random_state=seed
-        )
-        negatives, positives = np.bincount(labels, minlength=2)
-        params = {**PARAMS, "seed": seed, "scale_pos_weight": negatives / positives, "metric": "average_precision"}
-        train_set = lgb.Dataset(
-            matrix[fit_rows], labels[fit_rows], feature_name=columns, categorical_feature=list(categories)
-        )
-        held_set = lgb.Dataset(matrix[held_rows], labels[held_rows], reference=train_set)
-        model.booster = lgb.train(
-            params,
-            train_set,
-            num_boost_round=MAX_ROUNDS,
-            valid_sets=[held_set],
-            callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
-        )
-        model.platt = _platt_fit(model._raw(matrix[held_rows]), labels[held_rows])
+        params = {
+            "scale_pos_weight": counts[0] / counts[1],
+            "metric": "average_precision",
+            **PARAMS,
+            "seed": seed,
+        }
+        held_out_scores = np.empty(len(labels))
+        folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(matrix, labels)
+        for fit_rows, held_rows in folds:
+            train_set = lgb.Dataset(
+                matrix[fit_rows], labels[fit_rows], feature_name=columns, categorical_feature=list(categories)
+            )
+            booster = lgb.train(
+                params,
+                train_set,
+                num_boost_round=MAX_ROUNDS,
+                valid_sets=[lgb.Dataset(matrix[held_rows], labels[held_rows], reference=train_set)],
+                callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
+            )
+            held_out_scores[held_rows] = booster.predict(matrix[held_rows], raw_score=True)
+            model.boosters.append(booster)
+        model.platt = _platt_fit(held_out_scores, labels)
         return model
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of fraud per row."""
         slope, intercept = self.platt
-        return 1.0 / (1.0 + np.exp(-(slope * self._raw(self._matrix(features)) + intercept)))
+        raw = np.mean([booster.predict(self._matrix(features), raw_score=True) for booster in self.boosters], axis=0)
+        return 1.0 / (1.0 + np.exp(-(slope * raw + intercept)))
 
     def reasons(self, features: pd.DataFrame, top: int = 3) -> list[list[Reason]]:
         """Per row, up to `top` features with a positive contribution to the score, largest first."""
         matrix = self._matrix(features)
-        contributions = self.booster.predict(
-            matrix, num_iteration=self.booster.best_iteration or None, pred_contrib=True
-        )[:, :-1]  # the last column is the expected value
+        contributions = np.mean([booster.predict(matrix, pred_contrib=True) for booster in self.boosters], axis=0)
+        contributions = contributions[:, :-1]  # the last column is the expected value
         aligned = features.reindex(columns=self.columns)
         result = []
         for row, pushes in enumerate(contributions):
@@ -127,7 +138,7 @@ class RiskModel:
             "columns": self.columns,
             "categories": self.categories,
             "platt": list(self.platt),
-            "booster": self.booster.model_to_string(num_iteration=self.booster.best_iteration or None),
+            "boosters": [booster.model_to_string() for booster in self.boosters],
         }
         return json.dumps(document).encode("utf-8")
 
@@ -138,25 +149,14 @@ class RiskModel:
             document = json.loads(data.decode("utf-8"))
             if document.get("format") != FORMAT:
                 raise ValueError(f"not a {FORMAT} document")
-            booster = lgb.Booster(model_str=document["booster"])
             return cls(
-                booster=booster,
+                boosters=[lgb.Booster(model_str=text) for text in document["boosters"]],
                 columns=list(document["columns"]),
                 categories={name: list(levels) for name, levels in document["categories"].items()},
                 platt=(float(document["platt"][0]), float(document["platt"][1])),
             )
-        except (
-            UnicodeDecodeError,
-            json.JSONDecodeError,
-            KeyError,
-            TypeError,
-            IndexError,
-            lgb.basic.LightGBMError,
-        ) as exc:
-            raise ValueError(f"Not a risk model artifact ({exc}).") from None
-
-    def _raw(self, matrix: np.ndarray) -> np.ndarray:
-        return self.booster.predict(matrix, raw_score=True, num_iteration=self.booster.best_iteration or None)
+        except (ValueError, KeyError, TypeError, IndexError, lgb.basic.LightGBMError) as e:  # ValueError: JSON, text
+            raise ValueError(f"Not a risk model artifact ({e}).") from None
 
     def _matrix(self, features: pd.DataFrame) -> np.ndarray:
         """The frame as floats in fit-time column order; categories as their fit-time codes (unseen: missing)."""
@@ -166,7 +166,7 @@ class RiskModel:
                 continue
             values = features[name]
             if name in self.categories:
-                codes = pd.Categorical(values.astype("string"), categories=self.categories[name]).codes
+                codes = pd.Index(self.categories[name]).get_indexer(values.astype("string"))
                 matrix[:, at] = np.where(codes >= 0, codes, np.nan)
             else:
                 matrix[:, at] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
