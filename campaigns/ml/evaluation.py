@@ -21,7 +21,8 @@ their outcomes:
   targeted n / N in 0..1, in outcome units per customer of the whole population: a random order
   scores half the population's average uplift, a useful order more.
 - Uplift at k: the treated response rate minus the control one among the first round(k * N)
-  customers (scikit-uplift's `uplift_at_k`, strategy "overall"); None where a group is empty there.
+  customers, equal scores in row order (scikit-uplift's `uplift_at_k`, strategy "overall"); None
+  where a group is empty there.
 """
 
 import time
