@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import api_docs, selectors, services
 from accounts.serializers import (
+    AccountDeleteSerializer,
     AddressSerializer,
     LoginSerializer,
     ProfileUpdateSerializer,
@@ -83,6 +84,14 @@ class MeView(APIView):
         }
         services.user_profile_update(user=user, **changes)
         return Response(UserSerializer(user).data)
+
+    @api_docs.me_delete
+    def delete(self, request):
+        AccountDeleteSerializer(data=request.data, context={"user": request.user}).is_valid(raise_exception=True)
+        services.user_delete(user=request.user)
+        if request.auth is None:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AddressViewSet(viewsets.ViewSet):

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 
 from accounts.lockout import LOCKOUT_CODE, lockout_message
 from accounts.serializers import (
+    AccountDeleteSerializer,
     AddressSerializer,
     LoginSerializer,
     ProfileUpdateSerializer,
@@ -208,6 +209,29 @@ me_patch = extend_schema(
         OpenApiExample("New email", request_only=True, value={"email": "ana.silva@example.com"}),
         OpenApiExample("Profile", response_only=True, value={**_USER, "email": "ana.silva@example.com"}),
     ],
+)
+
+me_delete = extend_schema(
+    summary="Delete your account",
+    description=(
+        "Closes the account for good: your personal data is erased in every part of the store (addresses, "
+        "cart, wishlist, chats and tickets; your events are kept under an anonymous id; your reviews stay "
+        'under "Former customer"); orders are kept for the accounts with only their country. Your token '
+        "stops working. Download your data first if you want it (`POST /api/v1/privacy/exports/`)."
+    ),
+    request=AccountDeleteSerializer,
+    responses={
+        204: OpenApiResponse(description="Deleted."),
+        400: error_response(
+            "Wrong password, or a staff account (closed in the back office).",
+            error_example(
+                "Wrong password", code="invalid", message=_INVALID, details={"password": ["That is not your password."]}
+            ),
+        ),
+        401: UNAUTHENTICATED_RESPONSE,
+        429: THROTTLED_RESPONSE,
+    },
+    examples=[OpenApiExample("Password", request_only=True, value={"password": "harbour-lantern-42"})],
 )
 
 # --- AddressViewSet ---------------------------------------------------------------------------------

@@ -51,6 +51,17 @@ class ProfileUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH, required=False)
 
 
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, help_text="Your password, to be sure it is you."
+    )
+
+    def validate_password(self, password: str) -> str:
+        if not self.context["user"].check_password(password):
+            raise serializers.ValidationError("That is not your password.")
+        return password
+
+
 class AddressSerializer(CountryFieldMixin, serializers.ModelSerializer):
     """An address of the address book. Setting a default flag moves that default from the customer's
     other address; the first address becomes both defaults."""

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from checkout.models import Cart, CartLine, ShippingMethod, TaxConfiguration
+from privacy.admin_masking import PersonalDataAdminMixin
 
 
 @admin.register(ShippingMethod)
@@ -46,7 +47,7 @@ class CartLineInline(admin.TabularInline):
 
 
 @admin.register(Cart)
-class CartAdmin(admin.ModelAdmin):
+class CartAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Carts as shoppers left them, for support questions. Read-only: carts belong to their shoppers."""
 
     list_display = ("id", "user", "session_key", "updated_at", "created_at")

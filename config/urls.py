@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("checkout.api_urls")),
     path("api/v1/", include("shop.api_urls")),
+    path("api/v1/", include("privacy.api_urls")),
     # Last of the API: every other path under it answers with a JSON 404 in the API's error shape
     # (not the website's HTML page).
     path("api/v1/", include([re_path(r"^.*/$", UnknownEndpointView.as_view(), name="unknown-endpoint")])),
@@ -53,6 +54,7 @@ urlpatterns = [
     ),
     path("", include("recommendations.urls")),
     path("", include("orders.urls")),
+    path("account/privacy/", include("privacy.urls")),
     path("account/", include("accounts.urls")),
     path("", include("checkout.urls")),
     path("", include("shop.urls")),

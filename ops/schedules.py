@@ -25,6 +25,7 @@ REPLY_EMAIL_SWEEP = "Support reply emails: send pending"
 SENTIMENT_RESCORE = "Re-score reviews for a new sentiment champion"
 SENTIMENT_ASPECTS = "Refresh stale product sentiment aspects"
 PRICING_RUN = "Nightly pricing run"
+PRIVACY_RETENTION = "Privacy: apply the retention periods"
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,14 @@ def schedules() -> list[Schedule]:
             task="pricing.tasks.pricing_run_scheduled",
             at=settings.PRICING_RUN_AT,
             description="Suggests prices for every active variant; automatic categories are repriced at once.",
+        ),
+        Schedule(
+            name=PRIVACY_RETENTION,
+            task="privacy.tasks.retention_apply",
+            at=(3, 15),
+            description="Pseudonymises old events, anonymises old chats and tickets, removes abandoned guest carts, "
+            "dormant address books, old audit entries and expired exports (periods: Privacy, Retention policy); "
+            "the counts are in the task's result.",
         ),
     ]
 

@@ -24,6 +24,7 @@ from orders import services
 from orders.forms import RefundLinesAdminForm, ShipAdminFormSet
 from orders.models import Order, OrderLine, OrderStatusChange
 from payments.models import Payment
+from privacy.admin_masking import PersonalDataAdminMixin
 
 # (query value, label, lowest total inclusive, highest total exclusive or None)
 AMOUNT_BANDS = [
@@ -91,7 +92,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/orders/order/change_form.html"
     list_display = ["number", "created_at", "email", "status", "total", "refunded_total"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter), AmountBandFilter]
@@ -119,8 +120,10 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline, PaymentInline, StatusChangeInline]
     actions = ["mark_paid", "ship", "mark_delivered", "cancel", "refund_in_full"]
 
+    unmasked_with = {"shipping_address": "privacy.view_shipping_address"}  # fulfilment ships it
+
     def get_readonly_fields(self, request, obj=None):
-        return [field for _title, options in self.fieldsets for field in options["fields"]]
+        return [field for _title, options in self.get_fieldsets(request, obj) for field in options["fields"]]
 
     def has_add_permission(self, request):
         return False

@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from core.task_queue import task_send
 from privacy import registry
 from privacy.models import AccessLog, ConsentEvent, ExportJob
@@ -78,7 +78,7 @@ def access_log_record(*, actor, action: str, subject_id: int | None, target: str
 def export_job_create(*, user, requested_by, reason: str = "The customer asked for their data") -> ExportJob:
     """Queue a build of the person's data export (privacy.tasks.export_job_build, after commit)."""
     if requested_by != user and not requested_by.has_perm("privacy.export_personal_data"):
-        raise ApplicationError("You may not export this customer's data.", code="permission_denied")
+        raise PermissionDeniedError("You may not export this customer's data.", code="permission_denied")
     with transaction.atomic():
         job = ExportJob.objects.create(user=user, requested_by=requested_by)
         access_log_record(
@@ -126,9 +126,11 @@ def export_file_open(*, job: ExportJob, user):
     """The export's zip, opened for reading, for its owner or staff allowed to export (a staff download
     is audited). Raises ApplicationError when it is not ready or has expired."""
     if job.user_id != user.pk and not user.has_perm("privacy.export_personal_data"):
-        raise ApplicationError("Export not found.", code="not_found")
+        raise NotFoundError("No such export.", code="export_not_found")
     if job.status != ExportJob.Status.READY or (job.expires_at and job.expires_at <= timezone.now()):
-        raise ApplicationError("This export is not available (still building, failed or expired).", code="gone")
+        raise NotFoundError(
+            "This export is not available: still building, failed or expired.", code="export_unavailable"
+        )
     if job.user_id != user.pk:
         access_log_record(
             actor=user,
@@ -159,10 +161,6 @@ def person_erase(*, user, actor, reason: str) -> dict[str, int]:
         for label, erase in registry.erasers():
             for item, count in erase(user=user, pseudonym=pseudonym).items():
                 counts[f"{label}.{item}"] = count
-        for job in ExportJob.objects.filter(user=user):
-            (Path(settings.PRIVACY_EXPORT_ROOT) / job.file_name).unlink(missing_ok=True) if job.file_name else None
-        counts["privacy.exports"] = ExportJob.objects.filter(user=user).delete()[0]
-        counts["privacy.consents"] = ConsentEvent.objects.filter(user=user).delete()[0]
         access_log_record(
             actor=actor, action=AccessLog.Action.ERASURE, subject_id=user.pk, target=f"account {user.pk}", reason=reason
         )
@@ -264,7 +262,7 @@ def roles_ensure() -> None:
 
 
 def roles_ensure_after_migrate(sender, **kwargs) -> None:
-    """post_migrate runs per app and each app's permissions are created in its own run, so the roles
-    are set in the last app's run, when every permission exists."""
-    if sender is list(apps.get_app_configs())[-1]:
+    """post_migrate runs per app with models and each app's permissions are created in its own run,
+    so the roles are set in the last such app's run, when every permission exists."""
+    if sender is [config for config in apps.get_app_configs() if config.models_module][-1]:
         roles_ensure()

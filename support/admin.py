@@ -8,6 +8,9 @@ from django.urls import path
 from django.utils.timezone import localtime
 
 from core.errors import ApplicationError
+from privacy.admin_masking import PersonalDataAdminMixin, revealed
+from privacy.masking import mask_email
+from privacy.selectors import personal_data_visible
 from support import returns, selectors, services
 from support.models import (
     Conversation,
@@ -75,7 +78,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["public_id", "user", "status", "created_at", "updated_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["public_id", "user__username", "user__email"]
@@ -117,23 +120,40 @@ class TicketReplyInline(admin.StackedInline):
     def has_change_permission(self, request, obj=None):
         return False  # replies are sent: they are not edited afterwards
 
+    def _email_state_field(self, request, obj) -> str:
+        """The recipient is masked like the ticket's e-mail (privacy.admin_masking) until revealed."""
+        visible = personal_data_visible(user=request.user, category="contact")
+        return "email_state" if visible or (obj is not None and revealed(request, obj)) else "email_state_masked"
+
+    def get_fields(self, request, obj=None):
+        return [self._email_state_field(request, obj) if name == "email_state" else name for name in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["author", "created_at", self._email_state_field(request, obj)]
+
     @admin.display(description="Email to the customer")
-    def email_state(self, reply: TicketReply) -> str:
+    def email_state(self, reply: TicketReply, *, mask=str) -> str:
         """Where the reply's email stands (support.TicketReplyEmail): sent, waiting for a retry, or given up."""
         email = getattr(reply, "email", None)
         if email is None:
             return "Not emailed (the ticket has no email address)." if reply.pk else "-"
+        to = mask(email.to)
         tries = f"{email.attempts} attempt{'' if email.attempts == 1 else 's'}"
         if email.status == email.Status.SENT:
-            return f"Sent to {email.to} at {localtime(email.sent_at):%Y-%m-%d %H:%M} ({tries})."
+            return f"Sent to {to} at {localtime(email.sent_at):%Y-%m-%d %H:%M} ({tries})."
         error = f", last error: {email.last_error}" if email.last_error else ""
         if email.status == email.Status.FAILED:
-            return f"Not sent to {email.to}: gave up after {tries}{error}."
-        return f"Waiting to be sent to {email.to} ({tries}{error}); retried every minute."
+            return f"Not sent to {to}: gave up after {tries}{error}."
+        return f"Waiting to be sent to {to} ({tries}{error}); retried every minute."
+
+    @admin.display(description="Email to the customer")
+    def email_state_masked(self, reply: TicketReply) -> str:
+        return self.email_state(reply, mask=mask_email)
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    reveal_fields = ("email", "user")  # a support agent reveals their ticket's customer (audited)
     list_display = ["id", "reason", "user", "email", "status", "assignee", "created_at"]
     list_filter = ["status", "assignee"]
     list_editable = ["status", "assignee"]

@@ -121,3 +121,17 @@ def test_a_staff_account_is_not_deleted_from_the_shop(client):
     assert (staff.is_active, staff.email) == (True, "boss@example.com")
     with pytest.raises(ApplicationError):
         services.user_delete(user=staff)
+
+
+def test_the_api_deletes_the_account_after_checking_the_password(api, customer, history):
+    token = Token.objects.get(user=customer)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    wrong = api.delete("/api/v1/auth/me/", {"password": "guess"}, format="json")
+    deleted = api.delete("/api/v1/auth/me/", {"password": PASSWORD}, format="json")
+
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["details"] == {"password": ["That is not your password."]}
+    assert deleted.status_code == 204
+    assert not User.objects.get(pk=customer.pk).is_active
+    assert api.get("/api/v1/auth/me/").status_code == 401

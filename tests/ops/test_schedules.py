@@ -77,6 +77,7 @@ def test_the_email_sweeps_sentiment_and_pricing_run_on_their_schedules():
     assert daily == {
         "Re-score reviews for a new sentiment champion": ("sentiment.tasks.reviews_rescore", "5", "30"),
         "Nightly pricing run": ("pricing.tasks.pricing_run_scheduled", "4", "0"),
+        "Privacy: apply the retention periods": ("privacy.tasks.retention_apply", "3", "15"),
     }
 
 

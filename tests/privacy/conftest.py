@@ -29,6 +29,12 @@ def export_root(settings, tmp_path):
 
 
 @pytest.fixture
+def worker(django_capture_on_commit_callbacks):
+    """`with worker(execute=True):` runs the tasks sent after commit (the export build) when the block ends."""
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
 def jane(export_root):
     """A customer with an address, an order, a review, a wishlist item, a cart, a chat with a ticket
     and a staff reply, shop events and recommendation clicks."""

@@ -2,6 +2,7 @@
 anonymised order, and aggregates over events keep working."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from accounts import services
@@ -10,6 +11,7 @@ from orders.models import Order
 from privacy import registry
 from privacy.models import AccessLog
 from support.models import Ticket
+from tests.factories import UserFactory
 from tests.privacy.conftest import ADDRESS, EMAIL, FIRST, LAST, PHONE
 
 pytestmark = pytest.mark.django_db
@@ -77,4 +79,26 @@ def test_the_ticket_email_that_survived_before_is_gone_and_the_erasure_is_audite
         jane.pk,
         jane.pk,
         "Asked by e-mail on 3 Dec",
+    )
+
+
+def test_staff_close_an_account_on_an_emailed_request_only_with_the_permission(client, jane):
+    manager = UserFactory(username="manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Store manager"))
+    administrator = UserFactory(username="administrator", is_staff=True)
+    administrator.groups.add(Group.objects.get(name="Administrator"))
+    action = {"action": "erase_data", "_selected_action": [jane.pk]}
+
+    client.force_login(manager)
+    client.post("/admin/auth/user/", action)
+    assert type(jane).objects.get(pk=jane.pk).is_active  # a store manager has no such action
+
+    client.force_login(administrator)
+    client.post("/admin/auth/user/", action)
+    assert _traces_left() == []
+    entry = AccessLog.objects.get()
+    assert (entry.actor, entry.subject_id, entry.reason) == (
+        administrator,
+        jane.pk,
+        "Requested by the customer by e-mail",
     )
