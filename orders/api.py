@@ -22,6 +22,7 @@ from orders.serializers import (
     StaffOrderFilterSerializer,
     StaffOrderSerializer,
 )
+from privacy.selectors import personal_data_masked
 
 
 def _paginated(request, queryset, serializer_class, view) -> Response:
@@ -66,6 +67,9 @@ class IsFulfilmentStaff(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or user.has_perm("orders.change_order")
 
 
+SHIPPING = {"shipping_address": "privacy.view_shipping_address"}  # fulfilment ships to it
+
+
 class StaffOrderViewSet(viewsets.ViewSet):
     """Order fulfilment for staff: find orders, ship, mark delivered, refund."""
 
@@ -82,12 +86,16 @@ class StaffOrderViewSet(viewsets.ViewSet):
 
     @api_docs.staff_order_retrieve
     def retrieve(self, request, number):
-        return self._respond(number)
+        return self._respond(request, number)
 
     @staticmethod
-    def _respond(number: str) -> Response:
-        """The order as it is now, re-read with its lines and history."""
-        return Response(StaffOrderSerializer(selectors.order_detail(number=number)).data)
+    def _respond(request, number: str) -> Response:
+        """The order as it is now, re-read with its lines and history; the customer's contact and
+        addresses masked for roles that do not need them (fulfilment sees the shipping address)."""
+        data = StaffOrderSerializer(selectors.order_detail(number=number)).data
+        return Response(
+            personal_data_masked(data=data, model="orders.Order", user=request.user, unmasked_with=SHIPPING)
+        )
 
     @api_docs.staff_order_ship
     @action(detail=True, methods=["post"])
@@ -96,13 +104,13 @@ class StaffOrderViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         order = selectors.order_detail(number=number)
         services.order_ship(order=order, tracking_number=payload.validated_data["tracking_number"], by=request.user)
-        return self._respond(number)
+        return self._respond(request, number)
 
     @api_docs.staff_order_deliver
     @action(detail=True, methods=["post"])
     def deliver(self, request, number):
         services.order_deliver(order=selectors.order_detail(number=number), by=request.user)
-        return self._respond(number)
+        return self._respond(request, number)
 
     @api_docs.staff_order_refund
     @action(detail=True, methods=["post"])
@@ -116,4 +124,4 @@ class StaffOrderViewSet(viewsets.ViewSet):
             reason=payload.validated_data["reason"],
             restock=payload.validated_data["restock"],
         )
-        return self._respond(number)
+        return self._respond(request, number)

@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from privacy.masking import mask
 from privacy.models import ConsentEvent, ExportJob, RetentionPolicy
-from privacy.registry import Category
+from privacy.registry import Category, fields_all
 
 MARKETING = "marketing_email"
 
@@ -24,6 +25,28 @@ def personal_data_visible(*, user, category: str) -> bool:
         return user.is_superuser
     permission = VISIBLE_WITH.get(category)
     return permission is None or user.has_perm(permission)
+
+
+def personal_data_masked(*, data: dict, model: str, user, unmasked_with: dict[str, str] | None = None) -> dict:
+    """`data` (a serialized row of `model`, e.g. "orders.Order") with the registered contact, address and
+    network values that this staff member may not see masked, for the staff API; `user` (the customer,
+    shown by their e-mail) counts as contact. `unmasked_with` names a permission that shows a field anyway."""
+    categories = {item.field: item.category for item in fields_all() if item.model == model}
+    categories["user"] = Category.CONTACT
+    masked = dict(data)
+    for name, category in categories.items():
+        if name not in data or category not in Category.IDENTIFYING or data[name] in (None, "", {}):
+            continue
+        permission = (unmasked_with or {}).get(name)
+        if personal_data_visible(user=user, category=category) or (permission and user.has_perm(permission)):
+            continue
+        value = data[name]
+        masked[name] = (
+            {key: mask(v) if key not in ("country", "country_name") else v for key, v in value.items()}
+            if isinstance(value, dict)
+            else mask(value, field_name=name if name != "user" else "email")
+        )
+    return masked
 
 
 def marketing_consent(*, user) -> bool:

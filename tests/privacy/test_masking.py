@@ -4,6 +4,7 @@ agent reveals their ticket's customer, and that is in the access audit."""
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from rest_framework.test import APIClient
 
 from privacy.models import AccessLog
 from privacy.services import ROLES
@@ -107,3 +108,26 @@ def test_an_administrator_reads_the_audit_but_cannot_change_it(jane):
     entry = AccessLog.objects.get()
     assert admin.post(f"/admin/privacy/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessLog.objects.count() == 1
+
+
+def test_the_staff_api_masks_the_order_for_fulfilment_except_the_shipping_address(jane):
+    order = jane.orders.get()
+    api = APIClient()
+    api.force_authenticate(staff("Fulfilment").user)
+
+    body = api.get(f"/api/v1/staff/orders/{order.number}/").json()
+
+    assert (body["email"], body["user"]) == (MASKED_EMAIL, MASKED_EMAIL)
+    assert body["shipping_address"]["line1"] == ADDRESS["line1"]
+    assert body["billing_address"]["line1"] == "7•••"
+    assert body["billing_address"]["country"] == "GB"
+
+
+def test_the_staff_api_shows_the_order_to_a_store_manager(jane):
+    order = jane.orders.get()
+    api = APIClient()
+    api.force_authenticate(staff("Store manager").user)
+
+    body = api.get(f"/api/v1/staff/orders/{order.number}/").json()
+
+    assert (body["email"], body["billing_address"]["line1"]) == (EMAIL, ADDRESS["line1"])
