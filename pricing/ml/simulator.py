@@ -230,11 +230,7 @@ class Simulation:
     def _rule(self, t, current, direction, prices, units):
         if (t - WARMUP_DAYS) % 7 or t - WARMUP_DAYS < 14:
             return current, direction
-        cost = self.market.cost
-        this_week = ((prices[:, t - 7 : t] - cost[:, None]) * units[:, t - 7 : t]).sum(axis=1)
-        last_week = ((prices[:, t - 14 : t - 7] - cost[:, None]) * units[:, t - 14 : t - 7]).sum(axis=1)
-        direction = np.where(this_week >= last_week, direction, -direction)
-        return current * (1 + 0.05 * direction), direction
+        return hill_climb(self.market.cost, prices, units, t, current, direction)
 
     def _history(self, prices, units, views, stocks, t) -> History:
         n = prices.shape[0]
@@ -269,6 +265,15 @@ class Simulation:
             values["profit_share"] = values["profit"] / oracle["profit"]
             values["revenue_share"] = values["revenue"] / oracle["revenue"]
         return out
+
+
+def hill_climb(cost, prices, units, t, current, direction) -> tuple[np.ndarray, np.ndarray]:
+    """The rule baseline's weekly step: keep moving 5% in the direction that raised last week's profit,
+    turn around when it fell (prices and units (n, days), `t` today's column)."""
+    this_week = ((prices[:, t - 7 : t] - cost[:, None]) * units[:, t - 7 : t]).sum(axis=1)
+    last_week = ((prices[:, t - 14 : t - 7] - cost[:, None]) * units[:, t - 14 : t - 7]).sum(axis=1)
+    direction = np.where(this_week >= last_week, direction, -direction)
+    return current * (1 + 0.05 * direction), direction
 
 
 def simulate(*, skus: int = 200, days: int = 180, seed: int = 0, refit_days: int = 7, policies=POLICIES) -> dict:
