@@ -84,8 +84,8 @@ def sales_kpis(*, now: datetime | None = None) -> dict:
                 "label": label,
                 "kind": kind,
                 "cells": [
-                    {"value": now_[name], "previous": before[name], "change": _change(now_[name], before[name])}
-                    for now_, before in figures
+                    {"value": cur[name], "previous": prev[name], "change": _change(cur[name], prev[name])}
+                    for cur, prev in figures
                 ],
             }
             for name, label, kind in FIGURES
