@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
-from campaigns.ml.data import features_typed, numeric_columns, uplift_csv_read
-from campaigns.ml.uplift import DEFAULT_LEARNER, LEARNERS, UpliftModel, is_binary
+from campaigns.ml.data import UpliftFileError, features_typed, numeric_columns, uplift_csv_read
+from campaigns.ml.uplift import DEFAULT_LEARNER, LEARNERS, MIN_GROUP_ROWS, UpliftModel, is_binary
 
 TOP_FRACTIONS = (0.1, 0.2, 0.3)
 RANDOM_DRAWS = 100
@@ -56,6 +56,7 @@ def uplift_curve(outcome: np.ndarray, treatment: np.ndarray, scores: np.ndarray)
 
 
 def qini_coefficient(outcome: np.ndarray, treatment: np.ndarray, scores: np.ndarray) -> float:
+    outcome, treatment, scores = _checked(outcome, treatment, scores)
     x, q = qini_curve(outcome, treatment, scores)
     x_perfect, q_perfect = qini_curve(outcome, treatment, outcome * treatment - outcome * (1 - treatment))
     diagonal = x[-1] * q[-1] / 2
@@ -159,6 +160,12 @@ def evaluate_files(
     "learner" and "train_seconds"), "single_model" (the same), "random" (see random_targeting)}."""
     progress(f"reading {train}")
     train_table = uplift_csv_read(train, treatment=treatment, outcome=outcome)
+    treated = int(train_table.treatment.sum())
+    if min(treated, len(train_table.treatment) - treated) < MIN_GROUP_ROWS:
+        raise UpliftFileError(
+            f"{train}: {treated} treated and {len(train_table.treatment) - treated} control rows; "
+            f"fitting needs at least {MIN_GROUP_ROWS} of each."
+        )
     progress(f"reading {test}")
     test_table = uplift_csv_read(test, treatment=treatment, outcome=outcome)
     numeric = numeric_columns(train_table.features)

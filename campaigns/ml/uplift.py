@@ -64,6 +64,7 @@ PARAMS = {
     "num_threads": 1,
 }
 ROUNDS = 100
+MIN_GROUP_ROWS = 20  # treated and control rows each, at least, to fit on
 
 
 def is_binary(outcome: np.ndarray) -> bool:
@@ -95,6 +96,8 @@ class UpliftModel:
             raise ValueError("features, treatment and outcome must have the same number of rows.")
         if set(np.unique(treatment).tolist()) != {0, 1}:
             raise ValueError("The treatment must be 0 or 1, with both groups present.")
+        if min(treatment.sum(), len(treatment) - treatment.sum()) < MIN_GROUP_ROWS:
+            raise ValueError(f"Need at least {MIN_GROUP_ROWS} treated and {MIN_GROUP_ROWS} control rows to fit.")
         self.columns = [str(name) for name in features.columns]
         self.categories = {
             name: sorted({str(value) for value in features[name].dropna()})

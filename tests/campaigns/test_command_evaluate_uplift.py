@@ -82,6 +82,7 @@ def test_the_table_names_each_ranking(files):
         ("x,offer,bought\n1,1,0\n2,1,1\n", r"every row is treated; uplift needs treated and control rows"),
         ("offer,bought\n1,0\n0,1\n", r"no feature columns"),
         ("x,offer,bought\n1,1,\n", r"line 2: column 'bought' is empty"),
+        ("x,offer,bought\n1,1,0\n2,0,1\n3,1,1\n", r"2 treated and 1 control rows; fitting needs at least 20 of each"),
     ],
     ids=[
         "treatment-not-binary",
@@ -92,6 +93,7 @@ def test_the_table_names_each_ranking(files):
         "one-group",
         "no-features",
         "empty-outcome",
+        "too-few-rows",
     ],
 )
 def test_a_bad_training_file_stops_with_a_message_naming_file_and_line(tmp_path, files, train_text, message):

@@ -83,9 +83,11 @@ def test_a_numeric_outcome_is_modelled_by_regression():
     assert uplift[1] == pytest.approx(10, abs=2.5)
 
 
-def test_an_unknown_learner_or_a_single_group_is_refused(planted):
-    (features, _, bought), _ = planted
+def test_an_unknown_learner_a_single_group_or_too_few_rows_are_refused(planted):
+    (features, treatment, bought), _ = planted
     with pytest.raises(ValueError, match="Unknown uplift learner 'magic'"):
         UpliftModel(learner="magic")
     with pytest.raises(ValueError, match="both groups"):
         UpliftModel().fit(features, np.ones(len(features)), bought)
+    with pytest.raises(ValueError, match="at least 20 treated and 20 control rows"):
+        UpliftModel().fit(features.head(30), treatment[:30], bought[:30])
