@@ -126,7 +126,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    # Per process. Room for the anonymous page cache (core/page_cache.py): Django's default of
+    # Per process. Room for the page cache (core/page_cache.py): Django's default of
     # 300 entries would evict pages of a large catalog before they are ever hit again.
     CACHES = {
         "default": {
@@ -136,7 +136,8 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Anonymous catalog pages are served from the cache for this long (core/page_cache.py); 0 disables.
+# Catalog pages (their shared part; personal fragments are filled per request) are served from the
+# cache for this long (core/page_cache.py): the bound on staleness; 0 disables.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30)
 
 # --- Auth ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
     {% recommendations_block "cart" lines %}          a block rendered on the server (personal pages only)
     {% order_recommendations order as block %}        "You may also like" for an order (page and email)
 
-Pages that the anonymous page cache may store (home, product) use placeholders only, so nothing
+Pages that the shared page cache stores (home, product; core.page_cache) use placeholders only, so nothing
 personal is ever baked into cached HTML; the cart and the order confirmation are never cached.
 """
 

@@ -1,5 +1,5 @@
 // Recommendation blocks: filled from the API after the page loads, so pages served from the
-// anonymous page cache never carry anyone's personal recommendations.
+// shared page cache (core.page_cache) never carry anyone's personal recommendations.
 //
 // - <section data-recs-url data-recs-block> placeholders are fetched and rendered (hidden when empty).
 // - Product pages (<main data-recs-viewed="id">) remember the product in sessionStorage; the
