@@ -72,7 +72,10 @@ def segment_customers(
         raise ValueError(f"Missing column(s) {', '.join(dict.fromkeys(missing))}.")
     if not set(label_columns) <= set(feature_columns):
         raise ValueError("Every label column must be one of the feature columns.")
-    values = frame[feature_columns].apply(pd.to_numeric, errors="raise").astype(float)
+    not_numeric = [c for c in [*feature_columns, revenue_column] if not pd.api.types.is_numeric_dtype(frame[c])]
+    if not_numeric:
+        raise ValueError(f"Column(s) {', '.join(dict.fromkeys(not_numeric))} must be numeric.")
+    values = frame[feature_columns].astype(float)
     values = values.fillna(values.median()).fillna(0.0)
     rows = len(values)
     if rows < 3 or (k is not None and not 2 <= k < rows):
@@ -94,7 +97,7 @@ def segment_customers(
     else:
         assignments = _kmeans(standard, k, seed)
         criterion = "k given"
-    revenue = pd.to_numeric(frame[revenue_column], errors="raise").fillna(0.0).to_numpy(dtype=float)
+    revenue = frame[revenue_column].fillna(0.0).to_numpy(dtype=float)
     total = revenue.sum()
     segments = []
     for label in range(k):

@@ -94,9 +94,11 @@ def test_without_words_a_trait_is_named_by_its_column_and_a_given_k_is_kept():
     assert "high orders" in descriptions or "high discount_share" in descriptions
 
 
-def test_missing_columns_or_an_impossible_k_are_refused():
+def test_missing_or_text_columns_or_an_impossible_k_are_refused():
     frame, _ = planted()
     with pytest.raises(ValueError, match="Missing column"):
         segment_customers(frame, feature_columns=["orders", "tenure"], revenue_column="revenue")
+    with pytest.raises(ValueError, match="channel must be numeric"):
+        segment_customers(frame.assign(channel="web"), feature_columns=["orders", "channel"], revenue_column="revenue")
     with pytest.raises(ValueError, match="2 <= k"):
         segment_customers(frame.head(5), feature_columns=["orders"], revenue_column="revenue", k=5)
