@@ -90,12 +90,13 @@ class UpliftModel:
     def fit(
         self, features: pd.DataFrame, treatment: np.ndarray, outcome: np.ndarray, *, seed: int = 0
     ) -> "UpliftModel":
-        treatment = np.asarray(treatment).astype(np.int8)
+        treatment = np.asarray(treatment)
         outcome = np.asarray(outcome, dtype=np.float64)
         if not (len(features) == len(treatment) == len(outcome)):
             raise ValueError("features, treatment and outcome must have the same number of rows.")
         if set(np.unique(treatment).tolist()) != {0, 1}:
             raise ValueError("The treatment must be 0 or 1, with both groups present.")
+        treatment = treatment.astype(np.int8)
         if min(treatment.sum(), len(treatment) - treatment.sum()) < MIN_GROUP_ROWS:
             raise ValueError(f"Need at least {MIN_GROUP_ROWS} treated and {MIN_GROUP_ROWS} control rows to fit.")
         self.columns = [str(name) for name in features.columns]
