@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 K_RANGE = range(2, 9)
 SILHOUETTE_SAMPLE = 5000
@@ -119,7 +120,10 @@ def segment_customers(
 
 
 def _kmeans(standard: np.ndarray, k: int, seed: int) -> np.ndarray:
-    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(standard)
+    # One thread, as for the uplift models: on a busy machine OpenMP's waiting threads made the
+    # k = 2..8 search on 1,000 customers ten times slower (1.6 s against 0.17 s, measured).
+    with threadpool_limits(limits=1):
+        return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(standard)
 
 
 def _describe(z: pd.Series, words: Mapping[str, tuple[str, str]]) -> str:
