@@ -5,7 +5,6 @@ works on customers with high `affinity` in the "north" region (+30 points), and 
 everyone else (-3 points). A model of who buys finds spend; an uplift model must find the others.
 """
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -35,5 +34,5 @@ def campaign_csv_write(path: Path, rows: int, *, seed: int) -> Path:
     """The campaign as a CSV file: the features, then `offer` (the treatment) and `bought` (the outcome)."""
     features, treatment, bought = campaign(rows, seed=seed)
     frame = features.round(4).assign(offer=treatment, bought=bought)
-    frame.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
+    frame.to_csv(path, index=False)
     return path
