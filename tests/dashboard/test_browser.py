@@ -114,4 +114,9 @@ def test_a_store_manager_sees_the_dashboard_and_every_report(browser_page, live_
 
     page.goto(f"{live_server.url}/admin/reports/recommendations/")
     page.locator("figure.chart").first.screenshot(path=str(SHOTS / "chart-recommendations-ctr.png"))
+
+    page.goto(f"{live_server.url}/admin/recommendations/recommendationevent/")
+    header = page.locator("#recommendation-performance thead th").first
+    assert header.evaluate("th => getComputedStyle(th).paddingLeft") == "10px"  # headers no longer run together
+    page.screenshot(path=str(SHOTS / "recommendation-performance.png"))
     assert errors == []
