@@ -92,7 +92,10 @@ bench-load: setup-dev ## Load: a shopper mix against gunicorn for 60 s while a m
 bench-fuzz: setup-dev ## API fuzzing: schemathesis with EXAMPLES per operation (default 200)
 	@bench/api_fuzz.sh
 
+bench-dashboard: setup-dev ## Back office: the admin dashboard cold and cached, and every report, on the 50k store
+	@bench/dashboard.sh
+
 db-stop: ## Stop the private PostgreSQL cluster
 	@scripts/pg.sh stop $(LOCAL_PG_DIR)
 
-.PHONY: help run test setup setup-dev db demo serve audit backup restore worker lint format bench bench-recs bench-ml bench-load bench-fuzz db-stop
+.PHONY: help run test setup setup-dev db demo serve audit backup restore worker lint format bench bench-recs bench-ml bench-load bench-fuzz bench-dashboard db-stop
