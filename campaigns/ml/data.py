@@ -46,7 +46,8 @@ def uplift_csv_read(path: str | Path, *, treatment: str, outcome: str) -> Uplift
         flag = row.pop(treatment).lower()
         if flag not in TREATED | CONTROL:
             raise UpliftFileError(
-                f"{path}, line {line}: treatment column {treatment!r} must be 0 or 1 (or true/false), found {flag!r}."
+                f"{path}, line {line}: treatment column {treatment!r} must be 1 or 0 "
+                f"(or 1.0/0.0, true/false, yes/no), found {flag!r}."
             )
         value = row.pop(outcome)
         number = _number(value)

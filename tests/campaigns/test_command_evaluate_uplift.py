@@ -73,7 +73,7 @@ def test_the_table_names_each_ranking(files):
     [
         (
             "x,offer,bought\n1,1,0\n2,2,1\n",
-            r"line 3: treatment column 'offer' must be 0 or 1 \(or true/false\), found '2'",
+            r"line 3: treatment column 'offer' must be 1 or 0 \(or 1.0/0.0, true/false, yes/no\), found '2'",
         ),
         ("x,offer,bought\n1,1,0\n2,0,yes\n", r"line 3: outcome column 'bought' is not a number: 'yes'"),
         ("x,offer\n1,1\n", r"line 1: missing column\(s\) bought"),

@@ -38,7 +38,12 @@ feature (a column with any non-numeric cell in TRAIN.csv is categorical). Progre
     def add_arguments(self, parser) -> None:
         parser.add_argument("--train", required=True, metavar="TRAIN.csv", help="The campaign to learn from.")
         parser.add_argument("--test", required=True, metavar="TEST.csv", help="The campaign to rank.")
-        parser.add_argument("--treatment", required=True, metavar="COLUMN", help="The 0/1 treatment column.")
+        parser.add_argument(
+            "--treatment",
+            required=True,
+            metavar="COLUMN",
+            help="Treated 1, control 0 (or 1.0/0.0, true/false, yes/no)",
+        )
         parser.add_argument("--outcome", required=True, metavar="COLUMN", help="The numeric outcome column.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
         parser.add_argument("--seed", type=int, default=0)
