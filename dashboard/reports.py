@@ -78,7 +78,7 @@ def display(value, kind: str) -> str:
 
 
 def raw(value, kind: str) -> str:
-    """A cell as spreadsheets read it: plain numbers, ISO dates, rates as fractions."""
+    """A cell as spreadsheets read it: plain numbers, ISO dates, rates as fractions, text never a formula."""
     if value is None:
         return ""
     if kind == "money":
@@ -87,7 +87,9 @@ def raw(value, kind: str) -> str:
         return f"{value:.4f}"
     if kind in ("date", "datetime"):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    # A name such as "=HYPERLINK(...)" would run as a formula in a spreadsheet (CSV injection): quote it.
+    return f"'{text}" if text.startswith(("=", "+", "-", "@")) else text
 
 
 def _share(part, whole) -> float | None:

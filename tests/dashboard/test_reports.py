@@ -3,6 +3,7 @@
 import pytest
 
 from dashboard.reports import REPORTS
+from orders.models import OrderLine
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,14 @@ def test_sales_download_as_csv_with_every_row(admin_client, sales):
         "Tea,2,2,50.00,20.00,0.4000",
         "Mugs,2,3,30.00,18.00,0.6000",
     ]
+
+
+def test_a_name_that_looks_like_a_formula_downloads_as_text(admin_client, sales):
+    OrderLine.objects.filter(variant=sales["tea"]).update(product_name='=HYPERLINK("http://x.example","Tea")')
+
+    rows = admin_client.get(f"/admin/reports/sales/?{RANGE}&by=product&format=csv").content.decode().splitlines()
+
+    assert rows[1] == '"\'=HYPERLINK(""http://x.example"",""Tea"")",2,2,50.00,20.00,0.4000'
 
 
 def test_refunds_and_cancellations_and_new_against_returning_customers(admin_client, sales):
