@@ -98,6 +98,7 @@ def test_sentiment_of_an_unknown_product_is_a_form_error(admin_client):
 
 
 def test_reports_need_their_permission_and_an_unknown_report_is_a_404(client, admin_client, staff_with):
+    assert client.get("/admin/reports/sales/")["Location"] == "/admin/login/?next=/admin/reports/sales/"
     client.force_login(staff_with("support.view_message", username="agent"))
 
     assert client.get("/admin/reports/sales/").status_code == 403
