@@ -54,6 +54,9 @@ class RegistrationForm(forms.Form):
     password2 = forms.CharField(
         label="Confirm password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    marketing_email = forms.BooleanField(
+        label="Send me offers and news by e-mail", required=False, help_text="You can change this any time."
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Address
 from accounts.signals import customer_signed_in
 from core.errors import ApplicationError
-from privacy.services import person_erase
+from privacy.services import marketing_consent_set, person_erase
 
 User = get_user_model()
 
@@ -41,9 +41,12 @@ def _invalid(field: str, message: str) -> ApplicationError:
 # --- Registration and login ----------------------------------------------------------------------
 
 
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> AbstractBaseUser:
-    """Create an active customer account. Raises ApplicationError with field errors for a taken
-    email or a password that fails AUTH_PASSWORD_VALIDATORS; nothing is written then."""
+def user_register(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", marketing_email: bool = False
+) -> AbstractBaseUser:
+    """Create an active customer account, with their marketing consent if they gave it on the form.
+    Raises ApplicationError with field errors for a taken email or a password that fails
+    AUTH_PASSWORD_VALIDATORS; nothing is written then."""
     email = User.objects.normalize_email(email.strip())
     user = User(username=email.lower(), email=email, first_name=first_name, last_name=last_name)
     errors: dict[str, list[str]] = {}
@@ -59,6 +62,8 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     try:
         with transaction.atomic():
             user.save()
+            if marketing_email:
+                marketing_consent_set(user=user, given=True, source="registration")
     except IntegrityError as exc:  # a concurrent registration with the same email won the race
         raise _invalid("email", EMAIL_TAKEN) from exc
     return user

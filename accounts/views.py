@@ -77,6 +77,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
+                marketing_email=data["marketing_email"],
             )
         except ApplicationError as error:
             add_service_errors(form, error, field_names={"password": "password1"})

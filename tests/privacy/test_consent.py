@@ -55,3 +55,15 @@ def test_campaigns_select_only_active_customers_whose_latest_choice_is_yes():
 
     assert list(customers_with_marketing_consent()) == [yes]
     assert never not in customers_with_marketing_consent()
+
+
+def test_consent_ticked_at_registration_is_recorded_with_where(client):
+    client.post(
+        "/account/register/",
+        {"email": "new@example.com", "password1": "harbour-lantern-42", "password2": "harbour-lantern-42",
+         "marketing_email": "on"},
+    )  # fmt: skip
+
+    assert list(ConsentEvent.objects.values_list("user__email", "given", "source")) == [
+        ("new@example.com", True, "registration")
+    ]
