@@ -9,6 +9,7 @@ longer lead back to them. That happens when the account closes and, for everyone
 
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Q
 
 from events.models import Interaction
@@ -47,13 +48,34 @@ def retain(*, policy, now: datetime, pseudonym) -> dict[str, int]:
     return {"events_pseudonymised": rows_rekey(pending, pseudonym=pseudonym)}
 
 
-def rows_rekey(events, *, pseudonym) -> int:
-    """Re-key rows with `user` and `session_key` columns (events, recommendation events): one UPDATE
-    per person (or, for guests, per session), the same pseudonymous key for all their rows."""
+def rows_rekey(rows, *, pseudonym) -> int:
+    """Re-key rows with `user` and `session_key` columns (events, recommendation events): every row of
+    a person (or, for a guest, of a session) gets the same pseudonymous key.
+
+    The pseudonyms are computed here (the key never reaches the database) and applied by two UPDATEs
+    joined to arrays of (id, pseudonym): one per person or session would be thousands of scans of a
+    table that has no index on session_key.
+    """
+    table = connection.ops.quote_name(rows.model._meta.db_table)
+    pending, pending_params = rows.values("pk").query.sql_with_params()
+    users = list(rows.filter(user__isnull=False).values_list("user_id", flat=True).distinct())
+    sessions = list(rows.filter(user__isnull=True).values_list("session_key", flat=True).distinct())
     count = 0
-    for user_id in events.filter(user__isnull=False).values_list("user_id", flat=True).distinct():
-        count += events.filter(user_id=user_id).update(user=None, session_key=PREFIX + pseudonym(user_id))
-    for session_key in events.filter(user__isnull=True).values_list("session_key", flat=True).distinct():
-        key = PREFIX + pseudonym(session_key, kind="session")
-        count += events.filter(user__isnull=True, session_key=session_key).update(session_key=key)
+    with connection.cursor() as cursor:
+        if users:
+            cursor.execute(
+                f"UPDATE {table} AS t SET user_id = NULL, session_key = k.key "
+                f"FROM unnest(%s::bigint[], %s::text[]) AS k(user_id, key) "
+                f"WHERE t.user_id = k.user_id AND t.id IN ({pending})",
+                [users, [PREFIX + pseudonym(user) for user in users], *pending_params],
+            )
+            count += cursor.rowcount
+        if sessions:
+            cursor.execute(
+                f"UPDATE {table} AS t SET session_key = k.key "
+                f"FROM unnest(%s::text[], %s::text[]) AS k(session_key, key) "
+                f"WHERE t.user_id IS NULL AND t.session_key = k.session_key AND t.id IN ({pending})",
+                [sessions, [PREFIX + pseudonym(key, kind="session") for key in sessions], *pending_params],
+            )
+            count += cursor.rowcount
     return count
