@@ -120,3 +120,14 @@ def test_a_support_agent_may_not_export_a_customer(client, jane):
     client.post("/admin/auth/user/", {"action": "export_data", "_selected_action": [jane.pk]})
 
     assert not ExportJob.objects.exists()
+
+
+def test_asking_again_while_an_export_is_being_built_returns_the_same_job(jane):
+    api = APIClient()
+    api.force_authenticate(jane)
+
+    first = api.post("/api/v1/privacy/exports/").json()  # its task waits for the commit
+    second = api.post("/api/v1/privacy/exports/").json()
+
+    assert first["id"] == second["id"]
+    assert ExportJob.objects.count() == 1
