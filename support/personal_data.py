@@ -15,7 +15,7 @@ from support.models import Conversation, Message, ReturnRequest, Ticket, TicketR
 from support.selectors import intent_training_rows
 
 FIELDS = [
-    ("support.Conversation", "state", "free_text", "support"),
+    ("support.Conversation", "state", "contact", "support"),  # dialogue memory: may hold a guest's e-mail
     ("support.Message", "text", "free_text", "support"),
     ("support.Ticket", "email", "contact", "support"),
     ("support.Ticket", "reason", "free_text", "support"),

@@ -73,6 +73,7 @@ def test_a_support_agent_reveals_their_tickets_customer_with_a_reason_and_it_is_
         "Customer asks where parcel is",
     )
     assert EMAIL not in _page(agent, "/admin/support/ticket/")  # the list stays masked
+    assert EMAIL not in _page(agent, f"/admin/support/conversation/{ticket.conversation_id}/change/")
 
 
 def test_fulfilment_sees_the_shipping_address_of_orders_but_not_the_email_or_billing_address(jane):
