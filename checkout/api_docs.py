@@ -225,19 +225,32 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     ),
 )
 
+DEVICE_ID = OpenApiParameter(
+    "X-Device-Id",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "A stable random id of the app installation (at most 64 characters), for the fraud check: it is "
+        "kept only as a keyed hash. Optional."
+    ),
+)
+
 # --- CheckoutView -----------------------------------------------------------------------------------
 
 checkout_post = extend_schema(
     summary="Place the order (checkout)",
     description=(
         "Buys the lines of the cart (not those saved for later) in one transaction: checks availability, "
-        "stock and prices, takes the stock, charges the card (authorise and capture) and returns the order. "
-        "Nothing changes when it fails. A price that changed since it was added is refused once with "
+        "stock and prices, takes the stock, authorises the card, runs the fraud check and returns the order: "
+        '`status` "paid" (captured), "on_hold" (authorised, not charged, while staff check it; `status_note` '
+        'says what happens next) or "cancelled" (the check declined it: authorisation released, stock '
+        "returned, `status_note` says so). Nothing changes when it fails. A price that changed since it was "
+        "added is refused once with "
         "`price_changed` (the cart then shows the new price as seen; send the request again to accept it). "
         "Test cards: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 is declined, 4000 0000 0000 0119 "
         "fails as a network error (503, retry with the same `Idempotency-Key`)."
     ),
-    parameters=[IDEMPOTENCY_KEY],
+    parameters=[IDEMPOTENCY_KEY, DEVICE_ID],
     request=CheckoutSerializer,
     responses={
         201: OrderSerializer,

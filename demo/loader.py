@@ -30,6 +30,7 @@ from demo.catalog import (
     catalog_build,
     customers_build,
 )
+from demo.risk import risk_plan, risk_plan_write
 from demo.simulation import History, Timeline, history_simulate
 from events.models import Interaction
 from events.services import daily_variant_stats_rebuild
@@ -194,6 +195,7 @@ class _Writer:
         self._catalog()
         self._customers()
         self._orders()
+        self._risk()
         self._reviews()
         self._events()
         self._images()
@@ -304,7 +306,7 @@ class _Writer:
 
     def _orders(self) -> None:
         orders, products, customers = self.history.orders, self.catalog.products, self.store.customers
-        order_ids = self._ids(Order, len(orders))  # ascending, like the orders' times
+        self.order_ids = order_ids = self._ids(Order, len(orders))  # ascending, like the orders' times
         self._copy(
             Order,
             ("id", "number", "user_id", "email", "status", "subtotal", "shipping", "tax", "total", "created_at"),
@@ -328,6 +330,23 @@ class _Writer:
             total=sum(len(o.lines) for o in orders),
             name="order lines",
         )  # fmt: skip
+
+    def _risk(self) -> None:
+        """Fraud-check history with planted fraud rings, labels and a review queue (demo.risk)."""
+        orders = self.history.orders
+        plan = risk_plan(
+            orders=orders,
+            customers=self.store.customers,
+            user_ids=self.user_ids,
+            joined=self.history.date_joined,
+            leaves=[product.leaf.slug for product in self.catalog.products],
+            reviewed={(review.customer, review.product) for review in self.history.reviews},
+            now=self.now,
+            rng=random.Random("demo:risk"),
+        )
+        risk_plan_write(
+            plan=plan, orders=orders, order_ids=self.order_ids, category_ids=self.category_ids, copy=self._copy
+        )
 
     def _reviews(self) -> None:
         customers = self.store.customers

@@ -3,6 +3,7 @@ assessment (record a chargeback), the rules with their hit counts, and the thres
 review load against fraud caught of the champion model."""
 
 from django.contrib import admin, messages
+from django.db.models import F
 from django.utils.html import format_html, format_html_join
 
 from core.errors import ApplicationError
@@ -114,9 +115,10 @@ class ReviewQueueAdmin(AssessmentAdmin):
 
     actions = ["approve", "decline"]
     list_filter = ()
+    ordering = (F("score").desc(nulls_last=True), "-amount")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(order__status=Order.Status.ON_HOLD).order_by("-score", "-amount")
+        return super().get_queryset(request).filter(order__status=Order.Status.ON_HOLD)
 
     @admin.action(description="Approve: capture the payment")
     def approve(self, request, queryset) -> None:

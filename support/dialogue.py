@@ -5,6 +5,8 @@
 
 - a pending question is answered first: a yes/no confirmation before any change, or the missing
   order number / email of a lookup (slot filling); anything else drops it;
+- a question about the money of an order (charged twice, a hold, a refund that has not arrived) is
+  answered from that order's real payments and status, or handed to staff with the order named;
 - otherwise the intent model's answer picks a handler; when it declines the message, the FAQ
   answer whose question is close enough, else the out-of-scope reply with the options, and a
   hand-off after repeated misunderstanding.
@@ -27,7 +29,8 @@ from checkout.selectors import shipping_method_list
 from core.errors import ApplicationError, NotFoundError
 from orders import selectors as order_selectors
 from orders import services as order_services
-from orders.models import Order
+from orders.models import HOLD_NOTE, Order
+from payments.models import Payment
 from recommendations.inference import bought_together
 from shop import selectors as shop_selectors
 from shop.filters import ProductFilters
@@ -62,9 +65,19 @@ SEARCH_STOPWORDS = frozenset(
     ).split()
 )
 
+# Questions about where an order's money is, answered from its payments (not by the intent model,
+# whose "payment" answer is about cards in general).
+PAYMENT_STATE = re.compile(
+    r"\b(charged (twice|two times|double|more than once)|double[- ]?charged?|two charges|paid twice|taken twice|"
+    r"(on|a) hold|being checked|held|(my|the) refund|refund(ed)? (yet|status)|not (been )?refunded|"
+    r"money (was |been )?taken|reserved on my card|pending (charge|payment))\b",
+    re.IGNORECASE,
+)
+PAYMENT_STATE_INTENT = "payment_state"
 MAIN_OPTIONS = ["Where is my order?", "Start a return", "Delivery options", "Find a product", "Talk to a person"]
 STATUS_TEXT = {
     Order.Status.PENDING_PAYMENT: "is waiting for payment",
+    Order.Status.ON_HOLD: "is being checked before we take the payment",
     Order.Status.PAID: "is paid and being prepared for shipping",
     Order.Status.SHIPPED: "has shipped",
     Order.Status.DELIVERED: "has been delivered",
@@ -120,6 +133,8 @@ def respond(turn: Turn) -> Reply:
         reply = _pending_answer(turn, pending)
         if reply is not None:
             return reply
+    if PAYMENT_STATE.search(turn.text):
+        return _order_handler(turn, PAYMENT_STATE_INTENT)
     understanding = inference.understand(turn.text)
     prediction = understanding.prediction
     if prediction.intent is None:
@@ -309,6 +324,8 @@ def _order_handler(turn: Turn, intent: str) -> Reply:
         return _cancel_ask(turn, order)
     if intent == "return_refund":
         return _return_ask(turn, order)
+    if intent == PAYMENT_STATE_INTENT:
+        return _payment_state(turn, order)
     text = f"Order {order.number} {STATUS_TEXT.get(order.status, order.get_status_display().lower())}."
     if order.status == Order.Status.SHIPPED and order.tracking_number:
         text += f" Tracking number: {order.tracking_number}."
@@ -316,6 +333,42 @@ def _order_handler(turn: Turn, intent: str) -> Reply:
     if order.status == Order.Status.DELIVERED:
         quick.append("Start a return")
     return Reply(text, intent=intent, cards=[_order_card(order)], quick_replies=[*quick, "Talk to a person"])
+
+
+def _payment_state(turn: Turn, order: Order) -> Reply:
+    """Where the order's money is, from its payments: held, charged once, released or refunded; two
+    captured payments (a real double charge) or anything unclear goes to staff with the order named."""
+    payments = [p for p in order.payments.all() if p.status != Payment.Status.FAILED]
+    taken = [p for p in payments if p.status != Payment.Status.AUTHORIZED and p.status != Payment.Status.VOIDED]
+    symbol, card = settings.SHOP_CURRENCY_SYMBOL, [_order_card(order)]
+    if len(taken) > 1:
+        return _handoff_now(turn, f"Order {order.number}: {len(taken)} payments taken; check for a double charge")
+    if order.status == Order.Status.ON_HOLD:
+        text = (
+            f"Order {order.number} is being checked. {HOLD_NOTE} A reserved amount can look like a charge in your "
+            "banking app; there is only one, and it is released if we cannot accept the order."
+        )
+    elif taken and order.refunded_total:
+        text = (
+            f"For order {order.number} we took one payment of {symbol}{taken[0].amount} and have refunded "
+            f"{symbol}{order.refunded_total}. Refunds take 3 to 5 working days to show on your statement."
+        )
+    elif taken:
+        text = (
+            f"For order {order.number} we took one payment of {symbol}{taken[0].amount} (card ending "
+            f"{taken[0].card_last4}). If your bank shows a second amount, it is a reservation from an attempt "
+            "that did not go through; your bank releases it within a few days. Still two charges after that? "
+            "Ask for a person and we will check."
+        )
+    elif payments:
+        text = (
+            f"Order {order.number} {STATUS_TEXT.get(order.status, order.status)}. Your card was not charged for it: "
+            f"the {symbol}{payments[0].amount} reserved on it has been released; your bank may take a few days to "
+            "show that."
+        )
+    else:
+        return _handoff_now(turn, f"Order {order.number}: payment question, no payment on record")
+    return Reply(text, intent="payment", cards=card, quick_replies=["Talk to a person"])
 
 
 def _cancel_ask(turn: Turn, order: Order) -> Reply:

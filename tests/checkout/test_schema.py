@@ -27,5 +27,5 @@ def test_every_cart_and_checkout_endpoint_documents_examples_and_errors():
                 assert content["schema"] == ERROR_REF, (path, method, status)
                 assert content["examples"], (path, method, status)
     checkout = schema["paths"]["/api/v1/checkout/"]["post"]
-    assert [p["name"] for p in checkout["parameters"]] == ["Idempotency-Key"]
+    assert [p["name"] for p in checkout["parameters"]] == ["Idempotency-Key", "X-Device-Id"]
     assert checkout["requestBody"]["content"]["application/json"]["examples"]

@@ -21,11 +21,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from checkout.models import Cart, CartLine, ShippingMethod
+from checkout.services import order_place
 from core.errors import ApplicationError
 from demo import vocabulary
 from demo.loader import demo_store_build, demo_store_load
 from events.models import DailyVariantStats, Interaction
+from ml.models import TrainingRun
+from ml.services import training_run_create, training_run_execute
 from orders.models import Order
+from payments.models import Payment
+from risk.models import RiskAssessment, RiskLabel, RiskRule, RiskSettings
 from shop.models import Attribute, Brand, Category, PriceChange, Product, Review, SearchTerm, Variant
 from tests.factories import UserFactory
 
@@ -43,7 +49,8 @@ def small_store(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("load_demo_store", "--seed", "7", stdout=out, verbosity=0)
         yield out.getvalue()
         with django_db_blocker.unblock(), connection.cursor() as cursor:
-            tables = [model._meta.db_table for model in (Category, Brand, Attribute, SearchTerm, get_user_model())]
+            models = (Category, Brand, Attribute, SearchTerm, get_user_model(), RiskRule, RiskSettings)
+            tables = [model._meta.db_table for model in models]
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
 
@@ -96,7 +103,8 @@ def test_small_store_has_the_promised_size(small_store):
     assert Category.objects.count() == 30
     assert Category.objects.filter(parent__isnull=False).count() == 24
     assert Brand.objects.count() == len(vocabulary.BRANDS)
-    assert get_user_model().objects.filter(is_staff=False).count() == 2200
+    customers = get_user_model().objects.filter(is_staff=False)
+    assert customers.exclude(username__startswith="ring").count() == 2200
     assert Order.objects.count() == 21000
     assert Review.objects.count() >= 10000
     assert PriceChange.objects.count() > 1000
@@ -104,6 +112,50 @@ def test_small_store_has_the_promised_size(small_store):
     kinds = set(Interaction.objects.values_list("kind", flat=True).distinct())
     assert kinds == {"view", "search", "add_to_cart", "remove_from_cart", "wishlist_add", "purchase", "review"}
     assert set(Interaction.objects.values_list("source", flat=True).distinct()) == {"demo"}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_planted_fraud_fills_the_review_queue_and_trains_a_risk_model_that_beats_the_rules(
+    small_store, settings, tmp_path
+):
+    # given: every order was assessed; the rings of the last days wait in the queue, authorised and explained
+    assert RiskAssessment.objects.count() == Order.objects.count()
+    held = list(RiskAssessment.objects.filter(order__status=Order.Status.ON_HOLD).select_related("order"))
+    assert len(held) >= 5
+    assert all(assessment.reasons for assessment in held)
+    assert any("accounts behind this device" in reason for assessment in held for reason in assessment.reasons)
+    assert Payment.objects.filter(status=Payment.Status.AUTHORIZED).count() == len(held)
+    assert RiskLabel.objects.filter(is_fraud=True, source="chargeback").count() > 50
+    assert RiskRule.objects.filter(hit_count__gt=0).count() == 2
+
+    # when: the platform trains the risk kind (time-ordered holdout: the latest quarter of the labelled orders)
+    settings.ML_DEVICE, settings.MODEL_ROOT = "cpu", tmp_path / "models"
+    run = training_run_execute(run_id=training_run_create(kind="risk", trigger=TrainingRun.Trigger.COMMAND).pk)
+
+    # then
+    assert run.status == "succeeded", run.error
+    metrics = run.version.metrics
+    assert metrics["pr_auc"] > metrics["rules_pr_auc"] + 0.2
+    assert {"review_precision", "review_recall", "decline_precision", "decline_recall"} <= set(metrics)
+
+    # and checkout now scores with it: a new order records the version and its score
+    variant = Variant.objects.filter(stock_quantity__gt=0, is_active=True).first()
+    cart = Cart.objects.create(session_key="risk-demo")
+    CartLine.objects.create(cart=cart, variant=variant, quantity=1, price_when_added=variant.price)
+    address = {"full_name": "Ana Silva", "line1": "1 High Street", "city": "London", "country": "GB"}
+    card = {"card_number": "4242424242424242", "card_expiry": "12/35", "card_cvc": "123"}
+    order = order_place(
+        cart=cart,
+        email="new.shopper@example.com",
+        shipping_address=address,
+        billing_address=address,
+        shipping_method=ShippingMethod.objects.filter(is_active=True).first(),
+        payment_details=card,
+    )
+    assessment = RiskAssessment.objects.get(order=order)
+    assert (assessment.model_version, assessment.rules_only) == (run.version, False)
+    assert 0.0 <= assessment.score <= 1.0
 
 
 @pytest.mark.slow

@@ -1,12 +1,15 @@
 """Screening orders at checkout: approve / review / decline from the rules when no model is trained
 (recorded as rules only), hit counts, card testing, idempotent retries, and the staff's decisions."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 
 from checkout import extensions
 from core.errors import ApplicationError
 from orders.models import Order, OrderEmail
+from orders.services import order_cancel
 from payments.models import Payment
 from risk import services
 from risk.models import FailedPaymentAttempt, RiskAssessment, RiskLabel
@@ -168,3 +171,17 @@ def test_staff_decline_voids_returns_stock_tells_the_shopper_and_records_fraud(b
     with pytest.raises(ApplicationError, match="not on hold"):
         services.review_approve(assessment=order.risk_assessment, by=staff)
     assert RiskLabel.objects.count() == 1
+
+
+def test_a_shopper_may_cancel_an_order_while_it_is_checked_and_the_reservation_is_released(buy):
+    RiskRuleFactory(kind="new_account_amount", action="review", amount="1.00", values="", list_field="")
+    customer = UserFactory()
+    order = buy(user=customer, email=customer.email, quantity=2)
+
+    order_cancel(order=order, by=customer, reason="Changed my mind")
+
+    order.refresh_from_db()
+    buy.variant.refresh_from_db()
+    assert (order.status, order.refunded_total) == ("cancelled", Decimal("0.00"))
+    assert payment_statuses(order) == [Payment.Status.VOIDED]
+    assert buy.variant.stock_quantity == 50
