@@ -4,7 +4,10 @@ Run through bench/load.sh (a dedicated PostgreSQL cluster with the small demo st
 models, gunicorn, a Celery worker). Virtual shoppers, spread over processes and threads, each loop
 over: home, category, search, product pages, the recommendations API, a chat message to the
 support bot, add to cart, and now and then a checkout (through the API, with their own token).
-A training run is queued at the start, so the worker trains during the whole measurement.
+A share of them (`--signed-in`) browse the pages signed in as that same customer, so their pages
+carry their own header, cart count and product state (core.page_cache's personal fragments); their
+page rows are reported apart, "(signed in)". A training run is queued at the start, so the worker
+trains during the whole measurement.
 
 Reports throughput, p50/p95/p99 per endpoint and errors, and checks stock afterwards: units sold
 in orders placed during the run must equal the stock that left the shelves (0 oversold).
@@ -60,6 +63,7 @@ MIX = [
     ("checkout", 5),
 ]
 BROWSING = {"home", "category", "search", "product"}
+SIGNED_IN = " (signed in)"  # the suffix of a signed-in shopper's page rows
 # Refusals that are correct behaviour under load, not errors, by the API's error code: stock running
 # out while shoppers compete for it, a cart emptied by the last checkout or full of lines, a price
 # that moved since the cart was filled. Any other 4xx/5xx counts as an error.
@@ -78,30 +82,36 @@ def zipf_cumulative_weights(count: int, exponent: float) -> list[float]:
     return list(itertools.accumulate(1 / rank**exponent for rank in range(1, count + 1)))
 
 
-def prepare(customers: int, zipf: float) -> dict:
-    """Customers with API tokens, and the URLs and variants the shoppers draw from.
+def prepare(customers: int, zipf: float, signed_in: int) -> dict:
+    """Customers with API tokens (the first `signed_in` with a signed-in session too), and the URLs
+    and variants the shoppers draw from.
 
     Products are ranked in a seeded random order and searched terms by their recorded frequency;
     shoppers draw both by Zipf's law with exponent `zipf`."""
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
+    from bench.sessions import session_cookie
     from shop.models import Category, Product, SearchTerm, Variant
 
     user_model = get_user_model()
-    tokens = []
+    tokens, sessions = [], []
     for n in range(customers):
         user, _ = user_model.objects.get_or_create(
             username=f"load{n}@example.com", defaults={"email": f"load{n}@example.com"}
         )
         tokens.append(Token.objects.get_or_create(user=user)[0].key)
+        sessions.append(session_cookie(user) if n < signed_in else None)
     in_stock = Product.objects.filter(is_active=True, in_stock=True).order_by("pk")
     products = list(in_stock.values_list("pk", "slug")[:500])
     random.Random(0).shuffle(products)
     terms = list(SearchTerm.objects.order_by("-frequency").values_list("term", flat=True)[:200]) or ["shirt"]
     return {
         "tokens": tokens,
+        "sessions": sessions,
+        "session_cookie_name": settings.SESSION_COOKIE_NAME,
         "categories": list(Category.objects.values_list("slug", flat=True)),
         "terms": terms,
         "term_weights": zipf_cumulative_weights(len(terms), zipf),
@@ -139,14 +149,17 @@ def _error_code(response: requests.Response) -> str | None:
         return None
 
 
-def shopper(base: str, data: dict, token: str, window: tuple[float, float], seed: int, results: list) -> None:
+def shopper(base: str, data: dict, customer: int, window: tuple[float, float], seed: int, results: list) -> None:
     """One virtual shopper's loop until the window ends; appends (endpoint, status, seconds, served
-    from the page cache) for the
-    requests started inside the measured window (those before it are the warm-up)."""
+    from the page cache) for the requests started inside the measured window (those before it are
+    the warm-up). A shopper with a session browses the pages signed in."""
     measure_from, deadline = window
     rng = random.Random(seed)
     web, api = requests.Session(), requests.Session()
-    api.headers["Authorization"] = f"Token {token}"
+    api.headers["Authorization"] = f"Token {data['tokens'][customer]}"
+    session = data["sessions"][customer]
+    if session:
+        web.cookies.set(data["session_cookie_name"], session)
     conversation = None
     steps, weights = zip(*MIX, strict=True)
     while time.monotonic() < deadline:
@@ -189,16 +202,17 @@ def shopper(base: str, data: dict, token: str, window: tuple[float, float], seed
         except requests.RequestException:
             status, cached = 0, False
         if measured:
-            results.append((step, status, time.perf_counter() - started, cached))
+            label = f"{step}{SIGNED_IN}" if session and step in BROWSING else step
+            results.append((label, status, time.perf_counter() - started, cached))
 
 
-def run_process(base: str, data: dict, tokens: list[str], warmup: float, seconds: float, seed: int, queue) -> None:
+def run_process(base: str, data: dict, customers: range, warmup: float, seconds: float, seed: int, queue) -> None:
     results: list = []
     measure_from = time.monotonic() + warmup
     window = (measure_from, measure_from + seconds)
     threads = [
-        threading.Thread(target=shopper, args=(base, data, token, window, seed * 1000 + n, results))
-        for n, token in enumerate(tokens)
+        threading.Thread(target=shopper, args=(base, data, customer, window, seed * 1000 + n, results))
+        for n, customer in enumerate(customers)
     ]
     for thread in threads:
         thread.start()
@@ -241,10 +255,16 @@ def main() -> None:
     parser.add_argument(
         "--zipf", type=float, default=1.0, help="Zipf exponent of product and search popularity (0: uniform)"
     )
+    parser.add_argument(
+        "--signed-in", type=float, default=0.5, help="share of the shoppers who browse signed in (0 to 1)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    if not 0 <= args.signed_in <= 1:
+        parser.error("--signed-in is a share between 0 and 1")
 
-    data = prepare(args.processes * args.shoppers, args.zipf)
+    customers = args.processes * args.shoppers
+    data = prepare(customers, args.zipf, signed_in=round(customers * args.signed_in))
     from django.db import connection
     from django.utils import timezone
 
@@ -257,7 +277,7 @@ def main() -> None:
             args=(
                 args.base,
                 data,
-                data["tokens"][n * args.shoppers : (n + 1) * args.shoppers],
+                range(n, customers, args.processes),  # signed-in shoppers spread over the processes
                 args.warmup,
                 args.seconds,
                 n,
@@ -284,7 +304,8 @@ def main() -> None:
     figures = {"seconds": args.seconds, "concurrency": args.processes * args.shoppers, "endpoints": {}}
     columns = ("requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "cached")
     print(f"{'endpoint':22} {columns[0]:>8} " + " ".join(f"{name:>7}" for name in columns[1:]))
-    for step, _ in MIX:
+    steps = [step for step, _ in MIX] + [f"{step}{SIGNED_IN}" for step, _ in MIX if step in BROWSING]
+    for step in steps:
         rows = [row for row in results if row[0] == step]
         if not rows:
             continue
@@ -305,8 +326,10 @@ def main() -> None:
             f"{step:22} {entry['requests']:>8} {entry['per_second']:>7} {entry['p50_ms']:>7} "
             f"{entry['p95_ms']:>7} {entry['p99_ms']:>7} {entry['errors']:>7} {entry['page_cache_hits']:>7.0%}"
         )
-    browsing = sorted(row[2] * 1000 for row in results if row[0] in BROWSING)
+    browsing = sorted(row[2] * 1000 for row in results if row[0].removesuffix(SIGNED_IN) in BROWSING)
     figures["browsing_p95_ms"] = round(percentile(browsing, 95), 1)
+    signed_in = sorted(row[2] * 1000 for row in results if row[0].endswith(SIGNED_IN))
+    figures["signed_in_browsing_p95_ms"] = round(percentile(signed_in, 95), 1) if signed_in else None
     figures["total_per_second"] = round(len(results) / args.seconds, 1)
     figures["errors"] = sum(entry["errors"] for entry in figures["endpoints"].values())
     figures["orders_placed"] = figures["endpoints"].get("checkout", {}).get("statuses", {}).get("201", 0)
@@ -314,7 +337,8 @@ def main() -> None:
     figures["oversold_units"] = oversold
     figures["stock_mismatches"] = len(mismatched)
     print(
-        f"total {figures['total_per_second']} req/s, browsing p95 {figures['browsing_p95_ms']} ms, "
+        f"total {figures['total_per_second']} req/s, browsing p95 {figures['browsing_p95_ms']} ms "
+        f"(signed in: {figures['signed_in_browsing_p95_ms']} ms), "
         f"errors {figures['errors']}, orders {figures['orders_placed']}, oversold units {oversold}, "
         f"stock mismatches {len(mismatched)}"
     )
