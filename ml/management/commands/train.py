@@ -8,10 +8,10 @@ it so a first start trains everything and a restart trains nothing).
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from core.errors import ApplicationError
+from core.progress import fraction_bar
 from events.services import interactions_flush
 from ml import kinds, selectors, services
 from ml.models import TrainingRun
@@ -58,11 +58,8 @@ class Command(BaseCommand):
 
     def _train_here(self, name: str) -> TrainingRun:
         run = services.training_run_create(kind=name, trigger=TrainingRun.Trigger.COMMAND)
-        bar = tqdm(total=100, desc=name, unit="%", bar_format="{l_bar}{bar}| {n:.0f}% [{elapsed}]", file=self.stderr)
-
-        def show(percent: float, stage: str) -> None:
-            bar.set_postfix_str(stage, refresh=False)
-            bar.update(percent - bar.n)
-
-        with bar, logging_redirect_tqdm():  # log lines print above the bar instead of breaking it
-            return services.training_run_execute(run_id=run.pk, on_progress=show)
+        # log lines print above the bar instead of breaking it
+        with fraction_bar(name, stream=self.stderr) as update, logging_redirect_tqdm():
+            return services.training_run_execute(
+                run_id=run.pk, on_progress=lambda percent, stage: update(percent / 100, stage)
+            )
