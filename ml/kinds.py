@@ -66,6 +66,8 @@ class ModelKind(ABC):
     higher_is_better: ClassVar[bool] = True
     framework: ClassVar[str] = "numpy"  # "numpy", "torch", "implicit" or "lightgbm" (ml.device)
     default_params: ClassVar[dict[str, Any]] = {}
+    # What the nightly run changes in default_params (e.g. a slower, better recipe than the first training's).
+    scheduled_params: ClassVar[dict[str, Any]] = {}
     nightly_at: ClassVar[tuple[int, int]] = (3, 0)  # (hour, minute) of the nightly retraining
     # Rough wall time of one training run on the demo store with 2 CPU cores. Runs queued together
     # (`train all`, the admin's "Retrain now") go quickest first, so that one worker serves the quick

@@ -8,7 +8,7 @@ own error fails its run at once (ml.services).
 from celery import Task, shared_task
 from django.conf import settings
 
-from ml import services
+from ml import kinds, services
 from ml.models import TrainingRun
 
 
@@ -42,8 +42,10 @@ def training_run_execute(self, run_id: int) -> dict:
     name="ml.tasks.training_run_scheduled", autoretry_for=services.TRANSIENT_ERRORS, retry_backoff=True, max_retries=3
 )
 def training_run_scheduled(kind: str) -> int:
-    """The nightly retraining of one kind (a django-celery-beat periodic task): queues a run."""
-    return services.training_run_enqueue(kind=kind, trigger=TrainingRun.Trigger.SCHEDULE).pk
+    """The nightly retraining of one kind (a django-celery-beat periodic task): queues a run with the kind's
+    `scheduled_params`."""
+    params = kinds.kind_get(kind).scheduled_params or None
+    return services.training_run_enqueue(kind=kind, trigger=TrainingRun.Trigger.SCHEDULE, params=params).pk
 
 
 @shared_task(

@@ -12,12 +12,13 @@ One protocol for both callers, so their figures mean the same thing: the `sentim
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sentiment.ml import baselines, classifier, metrics
+from sentiment.ml import baselines, metrics
+from sentiment.ml.engine import engine_fit
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,31 @@ def evaluate_trained(
     train_labels: np.ndarray,
     texts: Sequence[str],
     labels: np.ndarray,
-    params: classifier.ClassifierParams,
+    engine: str,
+    params: dict,
     device: str = "cpu",
+    progress: Callable[..., None] | None = None,
 ) -> SentimentEvaluation:
-    """Train the engine on the training texts (timed), then `evaluate` it."""
+    """Train the engine (sentiment.ml.engine: `engine` and its `params`) on the training texts
+    (timed), then `evaluate` it; `progress(fraction, message)` through training (80 %) and scoring."""
+    report = progress or (lambda _fraction, _message=None: None)
     started = time.perf_counter()
-    engine = classifier.fit(train_texts, train_labels, params=params, device=device)
+    model = engine_fit(
+        train_texts,
+        train_labels,
+        engine=engine,
+        params=params,
+        device=device,
+        progress=lambda fraction: report(0.8 * fraction, "training"),
+    )
     engine_seconds = time.perf_counter() - started
+    report(0.8, "scoring and baselines")
     result = evaluate(
-        probabilities=engine.predict_proba(texts),
+        probabilities=model.predict_proba(texts),
         texts=texts,
         labels=labels,
         train_texts=train_texts,
         train_labels=train_labels,
     )
+    report(1.0, "done")
     return replace(result, engine_train_seconds=engine_seconds)

@@ -58,3 +58,12 @@ def test_the_nightly_task_queues_a_run(toy):
     # then
     run = TrainingRun.objects.get(pk=run_id)
     assert (run.registered_model.name, run.trigger, run.status, run.requested_by) == ("toy", "schedule", "queued", None)
+
+
+def test_the_nightly_run_takes_the_kinds_scheduled_params():
+    # when: the sentiment kind asks the nightly run for its fine-tuned ensemble
+    run_id = tasks.training_run_scheduled.apply(kwargs={"kind": "sentiment"}).get()
+
+    # then
+    run = TrainingRun.objects.get(pk=run_id)
+    assert (run.trigger, run.params) == ("schedule", {"engine": "ensemble"})

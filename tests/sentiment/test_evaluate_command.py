@@ -36,6 +36,8 @@ def test_trains_the_engine_and_prints_it_beside_tfidf(tmp_path):
             "--test",
             str(test),
             "--json",
+            "--engine",
+            "ensemble",
             "--tune-layers",
             "1",
             "--members",
@@ -50,6 +52,23 @@ def test_trains_the_engine_and_prints_it_beside_tfidf(tmp_path):
     assert result["engine"]["accuracy"] > result["tfidf"]["accuracy"]  # no shared words: TF-IDF guesses
     assert result["engine"]["train_seconds"] > 0
     assert set(result["tfidf"]) == {"accuracy", "macro_f1", "train_seconds"}
+
+
+@pytest.mark.slow
+def test_by_default_a_cpu_trains_the_stacked_engine_and_shows_stages_and_a_bar(tmp_path):
+    from io import StringIO
+
+    train = write_csv(tmp_path / "train.csv", [(text, NAMES[label]) for text, label in TRAIN])
+    test = write_csv(tmp_path / "test.csv", [(text, NAMES[label]) for text, label in TEST])
+    out, err = StringIO(), StringIO()
+
+    call_command("evaluate_sentiment", "--train", str(train), "--test", str(test), "--json", stdout=out, stderr=err)
+
+    result = json.loads(out.getvalue())
+    assert result["engine"]["model"] == "engine (stacked: frozen encoder + n-grams)"
+    assert result["engine"]["accuracy"] == 1.0
+    assert "[1/2] Reading the labelled files: done in" in err.getvalue()
+    assert "[2/2] Training the stacked engine on 12 rows, scoring 6 100%" in err.getvalue()
 
 
 @pytest.mark.django_db

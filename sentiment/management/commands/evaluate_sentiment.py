@@ -4,17 +4,19 @@ Trains the sentiment engine on an external file and prints accuracy and macro-F1
 file next to the TF-IDF + logistic regression baseline (and VADER), with training times (protocol:
 sentiment.ml.evaluation, the one the `sentiment` kind uses). Without --train it scores the test file
 with the store's current champion (transfer to new data). Bad files stop it with a message naming
-the file and line, and a non-zero exit.
+the file and line, and a non-zero exit. Stages and a bar with an ETA go to stderr (core.progress).
 """
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import Stages
 from ml.device import select_device
 from sentiment.inference import scorer_current
-from sentiment.ml import classifier, evaluation
+from sentiment.ml import classifier, evaluation, stacked
 from sentiment.ml.datasets import DatasetError, labelled_csv_read
+from sentiment.ml.engine import ENGINES, engine_resolve
 
 JSON_HELP = """\
 With --json, one JSON object is printed:
@@ -42,6 +44,13 @@ negative, 3 neutral, 4-5 positive)."""
         parser.add_argument("--test", required=True, metavar="TEST.csv", help="Labelled texts to score.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
         parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="auto",
+            help="stacked: frozen encoder + n-grams (minutes on a CPU); ensemble: fine-tuned encoders (the "
+            "options below; half an hour and more on a CPU); auto: ensemble on a GPU, else stacked (default).",
+        )
+        parser.add_argument(
             "--tune-layers",
             type=int,
             default=classifier.ClassifierParams.tune_layers,
@@ -57,9 +66,11 @@ negative, 3 neutral, 4-5 positive)."""
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, **options) -> None:
+        stages = Stages(2, stream=self.stderr, enabled=options["verbosity"] > 0)
         try:
-            test = labelled_csv_read(options["test"])
-            train = labelled_csv_read(options["train"]) if options["train"] else None
+            with stages("Reading the labelled files"):
+                test = labelled_csv_read(options["test"])
+                train = labelled_csv_read(options["train"]) if options["train"] else None
         except DatasetError as exc:
             raise CommandError(str(exc)) from None
         result = {
@@ -71,7 +82,10 @@ negative, 3 neutral, 4-5 positive)."""
         if train is not None:
             if len(set(train.labels.tolist())) < 2:
                 raise CommandError(f"{options['train']}: the labels name only one class; training needs two or more.")
+            device = select_device(framework="torch")
+            result["device"] = device
             try:
+                engine = engine_resolve(options["engine"], device)
                 params = classifier.ClassifierParams(
                     tune_layers=options["tune_layers"],
                     members=options["members"],
@@ -80,28 +94,36 @@ negative, 3 neutral, 4-5 positive)."""
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
-            device = select_device(framework="torch")
-            result["device"] = device
-            measured = evaluation.evaluate_trained(
-                train_texts=train.texts,
-                train_labels=train.labels,
-                texts=test.texts,
-                labels=test.labels,
-                params=params,
-                device=device,
+            title = f"Training the {engine} engine on {len(train.texts)} rows, scoring {len(test.texts)}"
+            with stages.bar(title) as bar:
+                measured = evaluation.evaluate_trained(
+                    train_texts=train.texts,
+                    train_labels=train.labels,
+                    texts=test.texts,
+                    labels=test.labels,
+                    engine=engine,
+                    params={"classifier": params.as_dict(), "stacked": stacked.StackedParams().as_dict()},
+                    device=device,
+                    progress=bar,
+                )
+            model = (
+                "engine (stacked: frozen encoder + n-grams)"
+                if engine == "stacked"
+                else f"engine (tune_layers {params.tune_layers}, {params.members} members, {params.epochs} epochs)"
             )
             result["engine"] = {
                 **measured.engine,
                 "train_seconds": round(measured.engine_train_seconds, 2),
-                "model": f"engine (tune_layers {params.tune_layers}, {params.members} members, {params.epochs} epochs)",
+                "model": model,
             }
             result["tfidf"] = {**measured.tfidf, "train_seconds": round(measured.tfidf_train_seconds, 2)}
         else:
-            scorer = scorer_current()
-            probabilities = scorer.probabilities(test.texts)
-            if probabilities is None:
-                raise CommandError("No sentiment model can score text here (not even the VADER baseline).")
-            measured = evaluation.evaluate(probabilities=probabilities, texts=test.texts, labels=test.labels)
+            with stages(f"Scoring {len(test.texts)} rows with the current champion and VADER"):
+                scorer = scorer_current()
+                probabilities = scorer.probabilities(test.texts)
+                if probabilities is None:
+                    raise CommandError("No sentiment model can score text here (not even the VADER baseline).")
+                measured = evaluation.evaluate(probabilities=probabilities, texts=test.texts, labels=test.labels)
             result["engine"] = {**measured.engine, "train_seconds": None, "model": scorer.label}
             result["tfidf"] = None
         result["vader"] = measured.vader
