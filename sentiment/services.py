@@ -15,7 +15,7 @@ invalidates the anonymous page cache when anything changed.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 
 from django.conf import settings
@@ -205,11 +205,14 @@ def product_sentiment_refresh(*, product_id: int) -> ProductSentiment:
     return summary
 
 
-def product_sentiments_refresh_stale(*, limit: int = 200) -> int:
-    """Recompute the aspects of up to `limit` products whose reviews changed (the periodic task)."""
+def product_sentiments_refresh_stale(*, limit: int = 200, progress: Callable[[float], None] | None = None) -> int:
+    """Recompute the aspects of up to `limit` products whose reviews changed (the periodic task);
+    `progress(fraction)` after each product."""
     ids = list(ProductSentiment.objects.filter(aspects_stale=True).values_list("product_id", flat=True)[:limit])
-    for product_id in ids:
+    for done, product_id in enumerate(ids, start=1):
         product_sentiment_refresh(product_id=product_id)
+        if progress is not None:
+            progress(done / len(ids))
     return len(ids)
 
 

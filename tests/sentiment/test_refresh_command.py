@@ -18,13 +18,16 @@ def test_scores_unscored_reviews_and_counts_them(product):
 
     call_command("sentiment_refresh", "--products", "0", stdout=out)
 
-    assert out.getvalue().startswith("Scored 2 reviews with baseline (VADER) in ")
+    assert out.getvalue() == "Scored 2 reviews with baseline (VADER); computed the aspects of 0 products.\n"
     assert sorted(ReviewSentiment.objects.values_list("label", flat=True)) == ["negative", "positive"]
     summary = ProductSentiment.objects.get(product=product)
     assert (summary.positive_count, summary.negative_count, summary.aspects_stale) == (1, 1, True)
 
-    call_command("sentiment_refresh", "--products", "0", stdout=out)
-    assert "Scored 0 reviews" in out.getvalue().splitlines()[-2]
+    err = StringIO()
+    call_command("sentiment_refresh", "--products", "0", stdout=out, stderr=err)
+    assert out.getvalue().splitlines()[-1].startswith("Scored 0 reviews")
+    assert "[1/2] Scoring reviews with baseline (VADER): done in" in err.getvalue()
+    assert "[2/2] Computing product aspects 100%" in err.getvalue()
 
 
 def test_a_negative_product_limit_is_refused():

@@ -4,17 +4,16 @@ What the nightly re-score and the 10-minute aspect task do, at once: after loadi
 (its reviews are bulk-inserted, so none is scored on submit), or after training a new champion.
 """
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import Stages
 from sentiment import inference, services
 
 
 class Command(BaseCommand):
     help = (
         "Score every review not yet scored by the current sentiment champion (all of them with --all), "
-        "then recompute the aspects of products whose reviews changed."
+        "then recompute the aspects of products whose reviews changed. Stages and a bar go to stderr."
     )
 
     def add_arguments(self, parser) -> None:
@@ -26,10 +25,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["products"] < 0:
             raise CommandError("--products must be 0 or more.")
-        started = time.perf_counter()
+        stages = Stages(2, stream=self.stderr, enabled=options["verbosity"] > 0)
         scorer = inference.scorer_current()
-        scored = services.reviews_rescore(only_outdated=not options["all"])
-        self.stdout.write(f"Scored {scored} reviews with {scorer.label} in {time.perf_counter() - started:.1f} s.")
-        started = time.perf_counter()
-        refreshed = services.product_sentiments_refresh_stale(limit=options["products"])
-        self.stdout.write(f"Computed the aspects of {refreshed} products in {time.perf_counter() - started:.1f} s.")
+        with stages(f"Scoring reviews with {scorer.label}"):
+            scored = services.reviews_rescore(only_outdated=not options["all"])
+        with stages.bar("Computing product aspects") as bar:
+            refreshed = services.product_sentiments_refresh_stale(limit=options["products"], progress=bar)
+        self.stdout.write(f"Scored {scored} reviews with {scorer.label}; computed the aspects of {refreshed} products.")
