@@ -242,8 +242,9 @@ def _outcome(plan: RiskPlan, assessment: AssessmentPlan, now: datetime, rng) -> 
             reason_words("device__accounts", assessment.ring_size),
             reason_words("address__accounts", assessment.ring_size),
             reason_words("account_age_seconds", account_age),
-            reason_words("failed_payments_1h", assessment.values["failed_payments_1h"]),
         ]
+        if assessment.values["failed_payments_1h"]:
+            assessment.reasons.append(reason_words("failed_payments_1h", assessment.values["failed_payments_1h"]))
     elif assessment.fraud and age >= timedelta(days=SETTLED_DAYS):
         declined = assessment.decision != "approve" or rng.random() < 0.3
         source = "staff_declined" if declined else "chargeback"

@@ -151,13 +151,13 @@ class RiskSettingsAdmin(admin.ModelAdmin):
             return "No champion model or no labelled orders yet."
         return format_html(
             "<table><tr><th>threshold</th><th>orders flagged</th><th>fraud caught</th><th>precision</th>"
-            "<th></th></tr>{}</table>",
+            "<th>fraud caught (chart)</th></tr>{}</table>",
             format_html_join(
                 "",
                 "<tr><td>{:.2f}</td><td>{:.1%}</td><td>{:.1%}</td><td>{:.1%}</td>"
-                '<td><span style="display:inline-block;height:8px;width:{}px;background:#c0392b"></span></td></tr>',
+                '<td><meter min="0" max="1" value="{:.3f}">{:.0%}</meter></td></tr>',
                 (
-                    (r["threshold"], r["flagged_share"], r["recall"], r["precision"], int(r["recall"] * 200))
+                    (r["threshold"], r["flagged_share"], r["recall"], r["precision"], r["recall"], r["recall"])
                     for r in rows
                 ),
             ),

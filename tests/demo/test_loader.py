@@ -31,6 +31,7 @@ from ml.models import TrainingRun
 from ml.services import training_run_create, training_run_execute
 from orders.models import Order
 from payments.models import Payment
+from risk.inference import THRESHOLDS, threshold_rows
 from risk.models import RiskAssessment, RiskLabel, RiskRule, RiskSettings
 from shop.models import Attribute, Brand, Category, PriceChange, Product, Review, SearchTerm, Variant
 from tests.factories import UserFactory
@@ -138,6 +139,10 @@ def test_planted_fraud_fills_the_review_queue_and_trains_a_risk_model_that_beats
     metrics = run.version.metrics
     assert metrics["pr_auc"] > metrics["rules_pr_auc"] + 0.2
     assert {"review_precision", "review_recall", "decline_precision", "decline_recall"} <= set(metrics)
+    table = threshold_rows()  # the thresholds page: review load against fraud caught
+    assert [row["threshold"] for row in table] == THRESHOLDS
+    assert table[0]["recall"] >= table[-1]["recall"]
+    assert table[0]["flagged_share"] >= table[-1]["flagged_share"]
 
     # and checkout now scores with it: a new order records the version and its score
     variant = Variant.objects.filter(stock_quantity__gt=0, is_active=True).first()
