@@ -63,6 +63,9 @@ class ModelKind(ABC):
     name: ClassVar[str]  # slug, also the RegisteredModel name and the artifact folder
     title: ClassVar[str]
     main_metric: ClassVar[str]  # the metric the quality gate compares; must be in evaluate()'s result
+    # A metric of evaluate()'s result that scores the kind's untrained baseline on the same rows (e.g.
+    # "baseline_vader_macro_f1"): a version whose main metric does not beat it never becomes champion.
+    baseline_metric: ClassVar[str | None] = None
     higher_is_better: ClassVar[bool] = True
     framework: ClassVar[str] = "numpy"  # "numpy", "torch", "implicit" or "lightgbm" (ml.device)
     default_params: ClassVar[dict[str, Any]] = {}

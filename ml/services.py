@@ -423,6 +423,8 @@ def _model_version_release(
             higher_is_better=kind.higher_is_better,
             tolerance=settings.ML_QUALITY_TOLERANCE,
         )
+        if accepted:
+            accepted, reason = _baseline_check(kind=kind, metrics=metrics, reason=reason)
         version.status = ModelVersion.Status.READY
         version.status_reason = reason
         version.metrics = metrics
@@ -448,6 +450,21 @@ def _model_version_release(
             heartbeat_at=timezone.now(),
             log=Concat(F("log"), Value(_log_line(f"Version {version.number} ready. {reason}"))),
         )
+
+
+def _baseline_check(*, kind: kinds.ModelKind, metrics: dict[str, float], reason: str) -> tuple[bool, str]:
+    """(accepted, reason) after the gate: a version that does not beat its kind's untrained baseline
+    (`kind.baseline_metric`, measured on the same rows) is kept `ready` but not released."""
+    baseline = metrics.get(kind.baseline_metric) if kind.baseline_metric else None
+    if baseline is None:
+        return True, reason
+    candidate = metrics[kind.main_metric]
+    if candidate > baseline if kind.higher_is_better else candidate < baseline:
+        return True, reason
+    return False, (
+        f"Rejected: {kind.main_metric} {candidate:.4f} does not beat the baseline's {baseline:.4f} "
+        f"({kind.baseline_metric}) on the same rows."
+    )
 
 
 def quality_gate(

@@ -284,3 +284,25 @@ def test_an_unreachable_broker_fails_the_run(toy, django_capture_on_commit_callb
     run.refresh_from_db()
     assert run.status == "failed"
     assert run.error == "Could not reach the task broker: Error 111 connecting to localhost:6379. Connection refused."
+
+
+def test_a_version_that_does_not_beat_its_kinds_baseline_is_not_released(toy, monkeypatch):
+    # given: the toy's baseline metric is its holdout row count, far above any accuracy below 1
+    monkeypatch.setattr(toy, "baseline_metric", "holdout_rows")
+
+    # when
+    run = train(accuracy=0.9)
+
+    # then
+    baseline = run.version.metrics["holdout_rows"]
+    assert run.version.status == "ready"
+    assert run.version.status_reason == (
+        f"Rejected: accuracy 0.9000 does not beat the baseline's {baseline:.4f} (holdout_rows) on the same rows."
+    )
+    assert champion_version(registered_model=run.registered_model) is None
+
+    # when: a version that beats it
+    run = train(accuracy=baseline + 1)
+
+    # then
+    assert champion_version(registered_model=run.registered_model) == run.version
