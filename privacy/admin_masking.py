@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from core.errors import ApplicationError
 from privacy import registry, selectors, services
 from privacy.masking import MASK, mask
+from privacy.models import AccessLog
 
 SESSION_KEY = "privacy_reveals"
 MASKED = "masked_"
@@ -141,7 +142,7 @@ class PersonalDataAdminMixin:
             try:
                 services.access_log_record(
                     actor=request.user,
-                    action="reveal",
+                    action=AccessLog.Action.REVEAL,
                     subject_id=getattr(obj, "user_id", None),
                     target=f"{obj._meta.label} {obj.pk}",
                     reason=request.POST.get("reason", ""),

@@ -77,10 +77,11 @@ def access_log_record(*, actor, action: str, subject_id: int | None, target: str
 
 def export_job_create(*, user, requested_by, reason: str = "The customer asked for their data") -> ExportJob:
     """Queue a build of the person's data export (privacy.tasks.export_job_build, after commit). While
-    one is still being built, asking again returns it instead of queueing another."""
+    one is being built (queued in the last hour: an older one's task was lost), asking again returns it."""
     if requested_by != user and not requested_by.has_perm("privacy.export_personal_data"):
         raise PermissionDeniedError("You may not export this customer's data.", code="permission_denied")
-    pending = ExportJob.objects.filter(user=user, status=ExportJob.Status.PENDING).first()
+    recent = timezone.now() - timedelta(hours=1)
+    pending = ExportJob.objects.filter(user=user, status=ExportJob.Status.PENDING, created_at__gte=recent).first()
     if pending is not None:
         return pending
     with transaction.atomic():
