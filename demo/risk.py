@@ -279,14 +279,19 @@ def risk_plan_write(*, plan: RiskPlan, orders: list[OrderPlan], order_ids: list[
         signal_hash("user", account.username): signal_hash("user", str(user.pk))
         for account, user in zip(plan.accounts, users, strict=True)
     }
-    order_user = {}
-    for account, user in enumerate(users):
-        for index in plan.account_orders[account]:
-            order_user[index] = user.pk
-            Order.objects.filter(pk=order_ids[index]).update(user_id=user.pk, email=user.email)
-    for status in ("cancelled", "on_hold"):
-        indices = [index for index, value in plan.statuses.items() if value == status]
-        Order.objects.filter(pk__in=[order_ids[index] for index in indices]).update(status=status)
+    order_user = {index: user.pk for account, user in enumerate(users) for index in plan.account_orders[account]}
+    emails = {user.pk: user.email for user in users}
+    changed = [
+        Order(
+            pk=order_ids[index],
+            user_id=order_user.get(index),
+            email=emails.get(order_user.get(index), ""),
+            status=plan.statuses.get(index, ""),
+        )
+        for index in sorted(order_user.keys() | plan.statuses.keys())
+    ]
+    Order.objects.bulk_update([o for o in changed if o.user_id], ["user_id", "email"], batch_size=1000)
+    Order.objects.bulk_update([o for o in changed if o.status], ["status"], batch_size=1000)
     rules = {
         CARD_TESTING_RULE: RiskRule.objects.create(
             name=CARD_TESTING_RULE, kind="velocity", action="decline", entity="device", counted="failed_payments",
