@@ -10,6 +10,7 @@ from checkout import extensions
 from core.errors import ApplicationError
 from orders.models import Order, OrderEmail
 from orders.services import order_cancel
+from payments.gateways import PaymentNetworkError, TestGateway
 from payments.models import Payment
 from risk import services
 from risk.models import FailedPaymentAttempt, RiskAssessment, RiskLabel
@@ -185,3 +186,20 @@ def test_a_shopper_may_cancel_an_order_while_it_is_checked_and_the_reservation_i
     assert (order.status, order.refunded_total) == ("cancelled", Decimal("0.00"))
     assert payment_statuses(order) == [Payment.Status.VOIDED]
     assert buy.variant.stock_quantity == 50
+
+
+def test_a_capture_the_gateway_refuses_leaves_the_order_on_hold_and_unlabelled(buy, monkeypatch):
+    RiskRuleFactory(kind="new_account_amount", action="review", amount="1.00", values="", list_field="")
+    order = buy()
+
+    def refuse(self, **kwargs):
+        raise PaymentNetworkError()
+
+    monkeypatch.setattr(TestGateway, "capture", refuse)
+    with pytest.raises(ApplicationError, match="could not reach the payment provider"):
+        services.review_approve(assessment=order.risk_assessment, by=UserFactory(is_staff=True))
+
+    order.refresh_from_db()
+    assert order.status == "on_hold"
+    assert payment_statuses(order) == [Payment.Status.AUTHORIZED]
+    assert not RiskLabel.objects.exists()
