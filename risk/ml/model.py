@@ -2,19 +2,23 @@
 
 `RiskModel.fit(features, labels)` learns from a frame of `risk.ml.features` (numbers and pandas
 categories; any other frame of that shape works too) and 0/1 labels (1 = fraud):
-- a stratified slice of the training rows (`VALIDATION_SHARE`) is held out: boosting stops when its
-  average precision has not improved for `EARLY_STOPPING_ROUNDS` rounds, and Platt scaling (a
-  logistic regression on the raw score) is fitted on it, so that `predict_proba` gives calibrated
-  probabilities while the ranking stays the booster's;
+- cross-fitting: the rows are split into `FOLDS` stratified folds; one booster per fold learns from
+  the other folds and stops when the fold's average precision has not improved for
+  `EARLY_STOPPING_ROUNDS` rounds. The model's raw score is the boosters' mean (an ensemble, steadier
+  than one booster on rare frauds) and Platt scaling (a logistic regression on the raw score) is
+  fitted on the out-of-fold scores, so `predict_proba` is calibrated on rows no booster learnt from
+  while the ranking stays the boosters';
 - class imbalance: positives are weighted by negatives/positives (`scale_pos_weight`) so that the
   few frauds shape the trees; the calibration undoes the shift this gives the raw scores.
+Fit row order does not matter (the folds are shuffled); a caller that wants time-ordered validation
+measures on later rows itself (`risk.ml.evaluation`, the kind's holdout).
 The frame's schema (columns, category levels) is kept: at prediction a missing column is missing
 for every row, an extra one is ignored and a category level unseen at fit time counts as missing.
 
-`reasons(features)` explains each row from LightGBM's `pred_contrib` (SHAP values in log-odds):
-the features that pushed the score up most, largest first.
+`reasons(features)` explains each row from LightGBM's `pred_contrib` (SHAP values in log-odds,
+averaged over the boosters): the features that pushed the score up most, largest first.
 
-`to_bytes()` / `from_bytes()`: one JSON document with the booster in LightGBM's own text format,
+`to_bytes()` / `from_bytes()`: one JSON document with the boosters in LightGBM's own text format,
 the schema and the calibration (no pickle).
 """
 
@@ -46,6 +50,7 @@ PARAMS: dict[str, Any] = {
     "verbosity": -1,
     "deterministic": True,
     "force_row_wise": True,
+    "num_threads": 1,  # OpenMP's spinning threads make fits many times slower on a loaded machine (bench/README.md)
 }
 
 
