@@ -71,7 +71,7 @@ case "$cmd" in
     if as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       echo "==> PostgreSQL already running in $dir"
     else
-      echo "==> Starting PostgreSQL $("$bin/pg_ctl" --version | awk '{print $NF}') on 127.0.0.1:$port"
+      echo "==> Starting PostgreSQL $("$bin/pg_ctl" --version | awk '{print $3}') on 127.0.0.1:$port"
       as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=${PG_FSYNC:-on}" start >/dev/null
     fi
