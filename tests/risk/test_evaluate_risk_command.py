@@ -84,6 +84,14 @@ def test_a_bad_file_stops_with_its_line(files, tmp_path, lines, message):
         run("--train", bad, "--test", test, *OPTIONS)
 
 
+def test_too_few_frauds_to_train_on_is_an_error_not_a_traceback(files, tmp_path):
+    _, test = files
+    train = write(tmp_path / "train.csv", [HEADER, GOOD, GOOD, FRAUD, FRAUD])
+
+    with pytest.raises(CommandError, match=r"train\.csv: The labels must be 0 or 1, with at least 5 of each"):
+        run("--train", train, "--test", test, *OPTIONS)
+
+
 def test_a_missing_file_is_named(files, tmp_path):
     train, _ = files
 

@@ -70,7 +70,10 @@ other column is a feature whose type is detected."""
             except DatasetError as exc:
                 raise CommandError(str(exc)) from None
             tables.append(read.frame.assign(**{columns["label"]: read.labels}))
-        result = evaluate_files(*tables, **columns, progress=self.stderr.write)
+        try:
+            result = evaluate_files(*tables, **columns, progress=self.stderr.write)
+        except ValueError as exc:  # too few frauds or good orders to train on
+            raise CommandError(f"{options['train']}: {exc}") from None
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
             return
