@@ -31,8 +31,10 @@ class Scored:
     reasons: list[str] = field(default_factory=list)
 
 
-def order_score(*, signals: selectors.OrderSignals) -> Scored:
-    """The champion's fraud probability for the order and the features that pushed it up, in words."""
+def order_score(*, signals: selectors.OrderSignals, explain_from: float = 0.0) -> Scored:
+    """The champion's fraud probability for the order and, when it is at least `explain_from` (the
+    review threshold: only held or declined orders are read by people), the features that pushed
+    it up, in words. Explaining costs about as much again as scoring, so approved orders skip it."""
     served = champion(KIND)
     if not isinstance(served.model, RiskModel):
         return Scored(score=None, label=served.label)
@@ -42,7 +44,7 @@ def order_score(*, signals: selectors.OrderSignals) -> Scored:
             frame, time=selectors.TIME, account_time=selectors.ACCOUNT_TIME, entities=list(selectors.ENTITIES)
         ).iloc[[-1]]
         score = float(served.model.predict_proba(features)[0])
-        reasons = served.model.reasons(features, top=REASONS_SHOWN)[0]
+        reasons = served.model.reasons(features, top=REASONS_SHOWN)[0] if score >= explain_from else []
     except Exception:
         logger.exception("Risk model %s failed to score; the rules decide alone", served.label)
         return Scored(score=None, label=f"{served.label} (failed)")

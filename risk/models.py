@@ -151,7 +151,7 @@ class RiskAssessment(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     card_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     address_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    email_domain = models.CharField(max_length=120, blank=True)
+    email_domain = models.CharField(max_length=120, blank=True, db_index=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     signals = models.JSONField(default=dict, help_text="The order's own signals, as the model reads them.")
 

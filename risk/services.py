@@ -23,10 +23,9 @@ from risk.models import Decision, FailedPaymentAttempt, RiskAssessment, RiskLabe
 _SEVERITY = {Decision.APPROVE: 0, Decision.REVIEW: 1, Decision.DECLINE: 2}
 
 
-def _model_decision(score: float | None) -> str:
+def _model_decision(score: float | None, configured) -> str:
     if score is None:
         return Decision.APPROVE
-    configured = selectors.risk_settings_get()
     if score >= configured.decline_threshold:
         return Decision.DECLINE
     return Decision.REVIEW if score >= configured.review_threshold else Decision.APPROVE
@@ -52,8 +51,9 @@ def order_screen(request: ScreenRequest) -> ScreenResult:
         now=now,
     )
     hits = selectors.rule_hits(signals=signals, rules=selectors.rules_active())
-    scored = inference.order_score(signals=signals)
-    decision = _decide(model_decision=_model_decision(scored.score), hits=hits)
+    configured = selectors.risk_settings_get()
+    scored = inference.order_score(signals=signals, explain_from=configured.review_threshold)
+    decision = _decide(model_decision=_model_decision(scored.score, configured), hits=hits)
     reasons = [f"Rule '{hit.rule.name}': {hit.words}" for hit in hits] + scored.reasons
     RiskAssessment.objects.create(
         order=request.order,
