@@ -9,7 +9,7 @@ model the rules decide alone and the assessment says so.
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from checkout.extensions import Decision as ScreenDecision
@@ -139,3 +139,24 @@ def review_decline(*, assessment: RiskAssessment, by) -> RiskLabel:
 def chargeback_record(*, assessment: RiskAssessment, by, note: str = "") -> RiskLabel:
     """The bank reported a chargeback on the order's payment: a fraud label."""
     return _label(assessment=assessment, is_fraud=True, source=RiskLabel.Source.CHARGEBACK, by=by, note=note)
+
+
+@transaction.atomic
+def customer_signals_erase(*, user, pseudonym: str) -> dict[str, int]:
+    """When an account closes: its assessments keep the decision, score and labels (what the store
+    learned) but lose every link back to the person: the account, and the hashes of their device,
+    IP, card, address and e-mail domain; the customer key becomes `pseudonym`. Their failed card
+    attempts are deleted."""
+    keys = {selectors.signal_hash("user", str(user.pk)), selectors.signal_hash("email", user.email.lower())}
+    assessments = RiskAssessment.objects.filter(Q(user=user) | Q(customer_key__in=keys))
+    anonymised = assessments.update(
+        user=None,
+        customer_key=pseudonym,
+        device_hash="",
+        ip_hash="",
+        card_fingerprint="",
+        address_hash="",
+        email_domain="",
+    )
+    attempts = FailedPaymentAttempt.objects.filter(customer_key__in=keys).delete()[0]
+    return {"risk_assessments_anonymised": anonymised, "failed_payment_attempts_deleted": attempts}

@@ -37,6 +37,7 @@ NOT_PERSONAL = {
     "support.IntentExample.text": "training examples: seed and staff-written, or copied from chats already masked",
     "privacy.ExportJob.file_name": "a random file name",
     "privacy.RetentionPolicy.dormant_address_days": "a retention period",
+    "risk.RiskRule.name": "a fraud rule's name, written by staff",
 }
 
 
@@ -44,6 +45,7 @@ def _candidates() -> set[str]:
     return {
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
+        if not model._meta.proxy  # a proxy's fields are its concrete model's, declared there
         for field in model._meta.concrete_fields
         if LOOKS_PERSONAL.search(field.name)
     }
