@@ -9,6 +9,8 @@ mixes them. Tax is computed per line (shipping counts as a line) with `ROUND_HAL
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery, Sum
 
 from checkout.models import Cart, CartLine, ShippingMethod, TaxConfiguration
@@ -42,6 +44,27 @@ def cart_count(*, user=None, session_key: str | None = None) -> int:
         **owner, saved_for_later=False, variant__is_active=True, variant__product__is_active=True
     )
     return lines.aggregate(count=Sum("quantity"))["count"] or 0
+
+
+def cart_count_key(*, user_id: int | None = None, session_key: str | None = None) -> str:
+    """The cache key of a cart's header count: the customer's, else the guest session's."""
+    return f"cart-count:user:{user_id}" if user_id else f"cart-count:session:{session_key}"
+
+
+def cart_count_cached(*, user=None, session_key: str | None = None) -> int:
+    """`cart_count` kept in the cache for the header on every page: checkout's services forget it on
+    each cart write (`services._cart_count_forget`); a catalog change (an item withdrawn) shows
+    within `PAGE_CACHE_SECONDS`, as on the cached pages. The cache must be shared (Redis) when more
+    than one process serves (docs/deployment.md), or another process shows the old count that long."""
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not session_key:
+        return 0
+    key = cart_count_key(user_id=user.pk if signed_in else None, session_key=session_key)
+    count = cache.get(key)
+    if count is None:
+        count = cart_count(user=user, session_key=session_key)
+        cache.set(key, count, settings.PAGE_CACHE_SECONDS)
+    return count
 
 
 @dataclass

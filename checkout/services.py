@@ -21,6 +21,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -68,6 +69,14 @@ def cart_get_or_create(*, user=None, session_key: str | None = None) -> Cart:
     if not session_key:
         raise ApplicationError("A guest cart needs a session.", code="session_required")
     return Cart.objects.get_or_create(session_key=session_key, user=None)[0]
+
+
+def _cart_count_forget(cart: Cart) -> None:
+    """Drop the cart's cached header count (`selectors.cart_count_cached`) now and again after the
+    commit, so a page read in between cannot keep the count from before this write."""
+    key = selectors.cart_count_key(user_id=cart.user_id, session_key=cart.session_key)
+    cache.delete(key)
+    transaction.on_commit(partial(cache.delete, key))
 
 
 def _cart_lock(cart: Cart) -> None:
@@ -156,6 +165,7 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int, origin: EventOr
         line = CartLine(cart=cart, variant=variant)
     line.variant, line.quantity, line.saved_for_later, line.price_when_added = variant, total, False, variant.price
     line.save()
+    _cart_count_forget(cart)
     _cart_event(origin=origin, cart=cart, kind=Interaction.Kind.ADD_TO_CART, variant=variant, quantity=quantity)
     return line
 
@@ -180,6 +190,7 @@ def cart_line_update(
     previous = line.quantity
     line.quantity = quantity
     line.save(update_fields=["quantity"])
+    _cart_count_forget(cart)
     if quantity != previous and not line.saved_for_later:
         kind = Interaction.Kind.ADD_TO_CART if quantity > previous else Interaction.Kind.REMOVE_FROM_CART
         _cart_event(origin=origin, cart=cart, kind=kind, variant=line.variant, quantity=abs(quantity - previous))
@@ -193,6 +204,7 @@ def cart_line_remove(*, cart: Cart, line_id: int, origin: EventOrigin | None = N
     _cart_lock(cart)
     line = _line_get(cart, line_id)
     CartLine.objects.filter(pk=line.pk).delete()
+    _cart_count_forget(cart)
     if not line.saved_for_later:
         _cart_event(
             origin=origin,
@@ -221,6 +233,7 @@ def cart_line_save_for_later(*, cart: Cart, line_id: int, saved: bool) -> CartLi
         line.price_when_added = line.variant.price
     line.saved_for_later = saved
     line.save(update_fields=["saved_for_later", "quantity", "price_when_added"])
+    _cart_count_forget(cart)
     return line
 
 
@@ -251,11 +264,14 @@ def cart_merge(*, session_key: str, user) -> None:
             mine.price_when_added = line.price_when_added
         mine.save(update_fields=["quantity", "saved_for_later", "price_when_added"])
     guest.delete()
+    _cart_count_forget(guest)
+    _cart_count_forget(customer)
 
 
 def cart_delete(*, user) -> int:
     """Delete the customer's cart and its lines (their account is being closed); returns rows deleted."""
     deleted, _by_model = Cart.objects.filter(user=user).delete()
+    _cart_count_forget(Cart(user=user))
     return deleted
 
 
@@ -462,6 +478,7 @@ def _order_write(
         raise _PaymentFailed(exc, order.total) from exc
     screened = extensions.order_screen(ScreenRequest(order=order, payment=payment, client=client, source=source))
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    _cart_count_forget(cart)
     if screened.decision == Decision.REVIEW:
         return order_hold(order=order, note=screened.reason or "Held for a check")
     if screened.decision == Decision.DECLINE:
