@@ -63,33 +63,37 @@ def derive_features(
     _check_columns(frame, time=time, account_time=account_time, entities=entities)
     features = raw_features(frame, time=time, account_time=account_time, entities=entities)
     times = {name: times_parse(frame[name], column=name) for name in (time, account_time) if name}
+    added: dict[str, object] = {}  # the derived columns, joined to the frame once (column by column is slow)
     for name, values in times.items():
-        features = features.assign(**_parts(values, name=name))
+        added.update(_parts(values, name=name))
     event_seconds = _seconds(times[time]) if time else None
     account = None
     if account_time:
         account = _seconds(times[account_time])
         if time:
-            features[ACCOUNT_AGE] = event_seconds - account
+            added[ACCOUNT_AGE] = event_seconds - account
         events = _counts_so_far(account, event_seconds)
-        features[f"{ACCOUNT}__events"] = events
-        features[f"{ACCOUNT}__first_event"] = np.where(np.isnan(events), np.nan, events == 1)
+        added[f"{ACCOUNT}__events"] = events
+        added[f"{ACCOUNT}__first_event"] = np.where(np.isnan(events), np.nan, events == 1)
+    codes = {entity: _codes(frame[entity]) for entity in entities}
+    account_codes = _codes(pd.Series(account)) if account is not None else None
     for entity in entities:
-        key = _codes(frame[entity])
+        key = codes[entity]
         known = key >= 0
         derived = {f"{entity}__count": _group_size(key)}
         if event_seconds is not None:
             for label, seconds in WINDOWS.items():
                 derived[f"{entity}__count_{label}"] = _window_counts(key, event_seconds, seconds)
             derived[f"{entity}__seconds_since_previous"] = _since_previous(key, event_seconds)
-        if account is not None:
-            derived[f"{entity}__accounts"] = _distinct(key, _codes(pd.Series(account)))
+        if account_codes is not None:
+            derived[f"{entity}__accounts"] = _distinct(key, account_codes)
         for other in entities:
             if other != entity:
-                derived[f"{entity}__{other}s"] = _distinct(key, _codes(frame[other]))
+                derived[f"{entity}__{other}s"] = _distinct(key, codes[other])
         for name, values in derived.items():
-            features[name] = np.where(known, values, np.nan)
-    return features
+            added[name] = np.where(known, values, np.nan)
+    kept = features.drop(columns=[name for name in added if name in features.columns])
+    return pd.concat([kept, pd.DataFrame(added, index=frame.index)], axis=1)
 
 
 def raw_features(
@@ -197,11 +201,18 @@ def _group_size(key: np.ndarray) -> np.ndarray:
 
 
 def _distinct(key: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Distinct known `other` codes per row's key (NaN for a missing key)."""
-    pairs = pd.DataFrame({"key": key, "other": other})
-    pairs = pairs[(pairs.key >= 0) & (pairs.other >= 0)]
-    counts = pairs.drop_duplicates().groupby("key").size()
-    return pd.Series(key).map(counts).fillna(0).where(key >= 0).to_numpy(dtype=float)
+    """Distinct known `other` codes per row's key (NaN for a missing key); numpy only (no group-by:
+    this runs once per entity pair, at every checkout)."""
+    result = np.full(len(key), np.nan)
+    known = key >= 0
+    if not known.any():
+        return result
+    width = int(other.max(initial=0)) + 1
+    both = known & (other >= 0)
+    pairs = np.unique(key[both] * width + other[both])  # one number per distinct (key, other)
+    counts = np.bincount(pairs // width, minlength=int(key.max()) + 1)
+    result[known] = counts[key[known]]
+    return result
 
 
 def _window_counts(key: np.ndarray, seconds: np.ndarray, window: int) -> np.ndarray:

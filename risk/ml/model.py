@@ -52,6 +52,9 @@ PARAMS: dict[str, Any] = {
     "force_row_wise": True,
     "num_threads": 1,  # OpenMP's spinning threads make fits many times slower on a loaded machine (bench/README.md)
 }
+# Prediction on one thread too: a checkout scores one row, where OpenMP's start-up and spinning cost
+# more than the trees (bench/README.md, risk checkout latency).
+_PREDICT: dict[str, Any] = {"num_threads": 1}
 
 
 @dataclass(frozen=True)
@@ -122,13 +125,16 @@ class RiskModel:
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Calibrated probability of fraud per row."""
         slope, intercept = self.platt
-        raw = np.mean([booster.predict(self._matrix(features), raw_score=True) for booster in self.boosters], axis=0)
+        matrix = self._matrix(features)
+        raw = np.mean([booster.predict(matrix, raw_score=True, **_PREDICT) for booster in self.boosters], axis=0)
         return 1.0 / (1.0 + np.exp(-(slope * raw + intercept)))
 
     def reasons(self, features: pd.DataFrame, top: int = 3) -> list[list[Reason]]:
         """Per row, up to `top` features with a positive contribution to the score, largest first."""
         matrix = self._matrix(features)
-        contributions = np.mean([booster.predict(matrix, pred_contrib=True) for booster in self.boosters], axis=0)
+        contributions = np.mean(
+            [booster.predict(matrix, pred_contrib=True, **_PREDICT) for booster in self.boosters], axis=0
+        )
         contributions = contributions[:, :-1]  # the last column is the expected value
         aligned = features.reindex(columns=self.columns)
         result = []
