@@ -35,7 +35,7 @@ from checkout import extensions  # noqa: E402
 from checkout.extensions import ClientSignals  # noqa: E402
 from checkout.models import Cart, CartLine, ShippingMethod  # noqa: E402
 from checkout.services import order_place  # noqa: E402
-from ml.loader import champion  # noqa: E402
+from ml.loader import cache, champion  # noqa: E402
 from ml.models import TrainingRun  # noqa: E402
 from ml.services import training_run_create, training_run_execute  # noqa: E402
 from shop.models import Variant  # noqa: E402
@@ -76,6 +76,7 @@ def main() -> None:
     if champion("risk").is_baseline:
         run = training_run_execute(run_id=training_run_create(kind="risk", trigger=TrainingRun.Trigger.COMMAND).pk)
         print(f"Trained risk: {run.status} {run.error}".strip())
+        cache.clear()  # the baseline was cached by the check above: serve the new champion now
     print(f"Serving {champion('risk').label}")
     customers = list(get_user_model().objects.filter(is_staff=False, orders__isnull=False).distinct()[:500])
     variants = list(Variant.objects.filter(is_active=True, stock_quantity__gt=5, product__is_active=True)[:500])

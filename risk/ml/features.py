@@ -133,19 +133,26 @@ def _typed(values: pd.Series, *, name: str) -> dict[str, pd.Series]:
         return {name: values.astype(float)}
     if pd.api.types.is_datetime64_any_dtype(values):
         return _parts(values, name=name)
-    numbers = pd.to_numeric(values, errors="coerce")
     present = values.notna()
+    if pd.api.types.is_numeric_dtype(values) and present.any():  # the common case, without parsing
+        return _numbers(values.astype(float), name=name)
+    numbers = pd.to_numeric(values, errors="coerce")
     if present.any() and numbers[present].notna().all():
-        numbers = numbers.astype(float)
-        whole = numbers.dropna()
-        if len(whole) >= ID_MIN_ROWS and whole.is_unique and (whole == whole.round()).all():
-            return {}
-        return {name: numbers}
+        return _numbers(numbers.astype(float), name=name)
     dates = _datetimes(values, per_cell=False)
     if present.any() and dates[present].notna().all():
         return _typed(dates, name=name)
     text = values.astype("string")
     return {name: text.astype("category")} if text.nunique() <= MAX_LEVELS else {}
+
+
+def _numbers(numbers: pd.Series, *, name: str) -> dict[str, pd.Series]:
+    """Floats as a feature, or {} for an identifier (all distinct whole numbers over `ID_MIN_ROWS` rows)."""
+    if len(numbers) >= ID_MIN_ROWS:
+        whole = numbers.dropna()
+        if len(whole) >= ID_MIN_ROWS and whole.is_unique and (whole == whole.round()).all():
+            return {}
+    return {name: numbers}
 
 
 def _parts(values: pd.Series, *, name: str) -> dict[str, pd.Series]:

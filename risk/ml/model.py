@@ -80,6 +80,7 @@ class RiskModel:
         self.boosters = boosters
         self.columns = columns
         self.categories = categories  # categorical column -> its levels at fit time (codes are positions)
+        self._levels = {name: pd.Index(levels) for name, levels in categories.items()}
         self.platt = platt  # (slope, intercept) on the mean raw score
 
     @classmethod
@@ -172,16 +173,17 @@ class RiskModel:
 
     def _matrix(self, features: pd.DataFrame) -> np.ndarray:
         """The frame as floats in fit-time column order; categories as their fit-time codes (unseen: missing)."""
-        matrix = np.full((len(features), len(self.columns)), np.nan)
+        aligned = features.reindex(columns=self.columns)  # a missing column is all missing
+        matrix = np.empty((len(features), len(self.columns)))
+        plain = [at for at, name in enumerate(self.columns) if name not in self.categories]
+        block = aligned.iloc[:, plain]  # numbers convert in one go; column by column only where there is text
+        if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in block.dtypes):
+            block = block.apply(pd.to_numeric, errors="coerce")
+        matrix[:, plain] = block.to_numpy(dtype=float, na_value=np.nan)
         for at, name in enumerate(self.columns):
-            if name not in features.columns:
-                continue
-            values = features[name]
             if name in self.categories:
-                codes = pd.Index(self.categories[name]).get_indexer(values.astype("string"))
+                codes = self._levels[name].get_indexer(aligned[name].astype("string"))
                 matrix[:, at] = np.where(codes >= 0, codes, np.nan)
-            else:
-                matrix[:, at] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return matrix
 
 
