@@ -72,8 +72,11 @@ def _address_key(address: dict) -> str:
     return "|".join(" ".join(str(part).lower().split()) for part in parts)
 
 
-def order_signals(*, order: Order, card_fingerprint: str, device_id: str, ip: str, now: datetime) -> OrderSignals:
-    """The signals of an order being placed (before its assessment is written)."""
+def order_signals(
+    *, order: Order, card_fingerprint: str, device_id: str, ip: str, now: datetime, configured: RiskSettings
+) -> OrderSignals:
+    """The signals of an order being placed (before its assessment is written); `configured` names the
+    high-resale categories (the caller has read the settings for the thresholds already)."""
     user = order.user
     email = order.email.lower()
     domain = email.rpartition("@")[2]
@@ -84,7 +87,6 @@ def order_signals(*, order: Order, card_fingerprint: str, device_id: str, ip: st
     amount = order.total
     shipping, billing = order.shipping_address or {}, order.billing_address or {}
     lines = list(order.lines.select_related("variant__product"))
-    configured = risk_settings_get()
     resale = set(configured.high_resale_categories.values_list("pk", flat=True)) if configured.pk else set()
     resale_value = sum(
         (line.line_total for line in lines if line.variant and line.variant.product.category_id in resale), Decimal(0)
@@ -134,16 +136,17 @@ def _any_of(fields: dict[str, str]) -> Q:
 
 def assessments_frame(assessments) -> pd.DataFrame:
     """The engine's input (risk.ml.features): one row per assessment with its times, entities and values."""
-    rows = [
-        {
-            TIME: assessment.created_at,
-            ACCOUNT_TIME: assessment.account_created_at,
-            **{name: getattr(assessment, attribute) or None for name, (attribute, _words) in ENTITIES.items()},
-            **assessment.signals,
-        }
-        for assessment in assessments
-    ]
-    return _typed(pd.DataFrame(rows))
+    return _typed(pd.DataFrame([_frame_row(assessment) for assessment in assessments]))
+
+
+def _frame_row(signals: RiskAssessment | OrderSignals) -> dict:
+    """One row of the engine's input: an assessment, or the signals of the order being placed."""
+    return {
+        TIME: signals.created_at,
+        ACCOUNT_TIME: signals.account_created_at,
+        **{name: getattr(signals, attribute) or None for name, (attribute, _words) in ENTITIES.items()},
+        **(signals.signals if isinstance(signals, RiskAssessment) else signals.values),
+    }
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -159,15 +162,8 @@ def checkout_frame(*, signals: OrderSignals) -> pd.DataFrame:
     since = signals.created_at - timedelta(days=HISTORY_DAYS)
     linked = {attribute: signals.entities[name] for name, (attribute, _words) in ENTITIES.items()}
     recent = RiskAssessment.objects.filter(created_at__gte=since).filter(_any_of(linked)).order_by("-created_at")
-    history = list(reversed(recent[:HISTORY_ROWS]))
-    row = {
-        TIME: signals.created_at,
-        ACCOUNT_TIME: signals.account_created_at,
-        **{name: value or None for name, value in signals.entities.items()},
-        **signals.values,
-    }
-    frame = pd.concat([assessments_frame(history), pd.DataFrame([row])], ignore_index=True) if history else None
-    return _typed(frame if frame is not None else pd.DataFrame([row]))
+    history = list(recent[:HISTORY_ROWS])[::-1]
+    return _typed(pd.DataFrame([*(_frame_row(assessment) for assessment in history), _frame_row(signals)]))
 
 
 # --- Rules --------------------------------------------------------------------------------------------

@@ -43,15 +43,16 @@ def _decide(*, model_decision: str, hits: list[selectors.RuleHit]) -> str:
 def order_screen(request: ScreenRequest) -> ScreenResult:
     """Score an authorised order, apply the rules, record the assessment and the rules' hits."""
     now = timezone.now()
+    configured = selectors.risk_settings_get()
     signals = selectors.order_signals(
         order=request.order,
         card_fingerprint=request.payment.card_fingerprint,
         device_id=request.client.device_id,
         ip=request.client.ip,
         now=now,
+        configured=configured,
     )
     hits = selectors.rule_hits(signals=signals, rules=selectors.rules_active())
-    configured = selectors.risk_settings_get()
     scored = inference.order_score(signals=signals, explain_from=configured.review_threshold)
     decision = _decide(model_decision=_model_decision(scored.score, configured), hits=hits)
     reasons = [f"Rule '{hit.rule.name}': {hit.words}" for hit in hits] + scored.reasons

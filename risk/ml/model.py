@@ -175,15 +175,19 @@ class RiskModel:
         """The frame as floats in fit-time column order; categories as their fit-time codes (unseen: missing)."""
         aligned = features.reindex(columns=self.columns)  # a missing column is all missing
         matrix = np.empty((len(features), len(self.columns)))
-        plain = [at for at, name in enumerate(self.columns) if name not in self.categories]
-        block = aligned.iloc[:, plain]  # numbers convert in one go; column by column only where there is text
-        if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in block.dtypes):
-            block = block.apply(pd.to_numeric, errors="coerce")
-        matrix[:, plain] = block.to_numpy(dtype=float, na_value=np.nan)
-        for at, name in enumerate(self.columns):
+        numeric = [
+            at
+            for at, (name, dtype) in enumerate(aligned.dtypes.items())
+            if name not in self.categories and pd.api.types.is_numeric_dtype(dtype)
+        ]
+        matrix[:, numeric] = aligned.iloc[:, numeric].to_numpy(dtype=float, na_value=np.nan)  # in one go
+        for at in sorted(set(range(len(self.columns))) - set(numeric)):
+            name = self.columns[at]
             if name in self.categories:
                 codes = self._levels[name].get_indexer(aligned[name].astype("string"))
                 matrix[:, at] = np.where(codes >= 0, codes, np.nan)
+            else:
+                matrix[:, at] = pd.to_numeric(aligned[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return matrix
 
 
