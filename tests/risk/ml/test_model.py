@@ -82,6 +82,17 @@ def test_unseen_categories_and_missing_columns_do_not_crash(fitted):
     assert len(model.reasons(unseen)) == 5
 
 
+def test_numbers_as_text_or_an_untyped_missing_column_score_as_the_numbers(fitted):
+    """A checkout's few rows can leave a column as text, or untyped when all missing (a first order)."""
+    features, _, cut, model = fitted
+    rows = features.iloc[cut : cut + 5]
+    as_text = rows.assign(amount=rows["amount"].astype(str))
+    untyped = rows.assign(amount=pd.Series([None] * 5, index=rows.index, dtype=object))
+
+    np.testing.assert_array_equal(model.predict_proba(as_text), model.predict_proba(rows))
+    np.testing.assert_array_equal(model.predict_proba(untyped), model.predict_proba(rows.assign(amount=np.nan)))
+
+
 def test_round_trip_through_bytes_gives_identical_scores_and_reasons(fitted):
     features, _, cut, model = fitted
 
