@@ -118,6 +118,12 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Server-side binding lets psycopg prepare a statement run 5 times on a connection, so repeated
+# queries (the user, the page's lookups) are planned once per connection, not per request (issue
+# #25). Set DB_PREPARED_STATEMENTS=false behind PgBouncer in transaction mode (docs/deployment.md).
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {"server_side_binding": True, "prepare_threshold": 5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None}
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ----------------------------------------------------------------------

@@ -156,7 +156,7 @@ def search_correction(*, text: str) -> str:
     if not lookups:
         return " ".join(words)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_limit(%s)", [TYPO_SIMILARITY])
+        cursor.execute("SELECT set_limit(%s::real)", [TYPO_SIMILARITY])
         cursor.execute(
             """
             SELECT DISTINCT ON (w.word) w.word, t.term
