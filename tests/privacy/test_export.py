@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 AREAS = {
     "profile", "addresses", "orders", "reviews", "wishlist", "review_votes", "cart", "chats_and_tickets",
-    "return_requests", "consents", "recommendation_history", "events",
+    "return_requests", "consents", "recommendation_history", "events", "fraud_checks",
 }  # fmt: skip
 
 
