@@ -4,13 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port=${BENCH_PG_PORT:-54330}
-scripts/pg.sh start .local/bench-pg "$port"
-trap 'scripts/pg.sh stop .local/bench-pg' EXIT
-
-export DATABASE_URL="postgres://postgres@127.0.0.1:$port/storefront"
-export DEBUG=false SECRET_KEY=bench-only-secret-key ALLOWED_HOSTS=127.0.0.1,localhost,testserver
-export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
-export MEDIA_ROOT="$PWD/.local/bench-media" LOG_LEVEL=WARNING
-.venv/bin/python manage.py migrate --noinput -v0
+source bench/catalog-env.sh
 .venv/bin/python bench/dashboard.py "$@"
